@@ -1,0 +1,138 @@
+# rangewall - the two CPython memory investigations (seeds 000 and 003),
+# reproduced under Valgrind with one command.  `make help` lists targets.
+#
+# Knobs (make VAR=value ...):
+#   BENCH=     benchmarks to run (default: all of c-range c-range-O2
+#              c-intlist c-accu)
+#   N=         size: ints for c-range/c-intlist (default 10,000,000, the
+#              seed's), writes for c-accu (default 100,000)
+#   CHUNK=     bytes per write for c-accu (default 10000)
+#   ANNOTATE=  yes|no: report c-intlist's ints to Valgrind as heap blocks
+#              (default: yes for massif and memcheck, no elsewhere)
+#   RESULTS=   results folder (default: results)
+#   V=1        show the build's commands
+#   CC, CFLAGS, LDFLAGS  yours: the project's own flags are added to them
+#   VALGRIND, GNUPLOT, LTRACE, STRACE  the tools' commands
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+CC ?= cc
+CFLAGS ?=
+LDFLAGS ?=
+VALGRIND ?= valgrind
+GNUPLOT ?= gnuplot
+LTRACE ?= ltrace
+STRACE ?= strace
+RESULTS ?= results
+BUILD := build
+
+# The project's flags.  -g always: the tools need line numbers.
+RW_CFLAGS := -g -std=gnu11 -Wall -Wextra -Ic
+RW_ALL_CFLAGS = $(RW_CFLAGS) $(RW_OPT) $(CFLAGS)
+
+BENCHES := c-range c-range-O2 c-intlist c-accu
+BINS := $(addprefix $(BUILD)/,$(BENCHES))
+TOOLS := ltrace strace timeline massif dhat callgrind memcheck
+
+ifeq ($(V),1)
+QUIET_CC :=
+else
+QUIET_CC = @echo '   CC      $@';
+endif
+
+# --- input checks: bad knobs stop make with one line, exit 2 -----------------
+shq = '$(subst ','\'',$(1))'
+ifneq ($(filter all $(TOOLS),$(or $(MAKECMDGOALS),all)),)
+RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
+	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) 2>&1)
+ifneq ($(RW_BAD),)
+$(error $(RW_BAD))
+endif
+endif
+
+RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
+	$(if $(ANNOTATE),-a $(ANNOTATE)) -o $(RESULTS) $(BENCH)
+RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
+	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC))
+
+# --- run --------------------------------------------------------------------
+.PHONY: all
+all: deps build
+	@for t in ltrace strace timeline massif dhat callgrind; do \
+		$(RW_TOOL_ENV) scripts/$$t $(RW_DRIVER_ARGS) || exit; done
+	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
+
+.PHONY: $(TOOLS)
+$(TOOLS): deps build
+	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
+
+# DHAT runs the -DNVALGRIND build (see scripts/dhat).
+dhat all: nvalgrind
+
+# --- build ------------------------------------------------------------------
+.PHONY: build
+build: $(BINS)
+
+$(BUILD)/c-range: RW_OPT := -O0
+$(BUILD)/c-range-O2 $(BUILD)/c-intlist $(BUILD)/c-accu: RW_OPT := -O2
+
+$(BUILD)/c-range $(BUILD)/c-range-O2: c/range.c
+$(BUILD)/c-intlist: c/intlist.c
+$(BUILD)/c-accu: c/accu.c
+
+# Each binary keeps its compile line beside it, for the results' context.
+$(BINS): c/rw.h c/cli.h Makefile
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(RW_ALL_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS)
+	@echo '$(CC) $(RW_ALL_CFLAGS) $(LDFLAGS)' >$@.flags
+
+# Variants: the same sources without the client requests.
+.PHONY: nvalgrind
+nvalgrind:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/nvalgrind \
+		CFLAGS='$(CFLAGS) -DNVALGRIND' build
+
+# --- dependencies -----------------------------------------------------------
+.PHONY: deps test-deps
+deps:
+	@scripts/deps run
+test-deps:
+	@scripts/deps test
+
+# --- test -------------------------------------------------------------------
+.PHONY: test
+test: test-deps build
+	@tests/run
+
+# --- clean ------------------------------------------------------------------
+.PHONY: clean clean-results
+clean:
+	rm -rf $(BUILD)
+clean-results:
+	find $(RESULTS) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+
+# --- help -------------------------------------------------------------------
+.PHONY: help
+help:
+	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, RESULTS=):'
+	@echo '* all        - every tool on every benchmark, at the seeds'"'"' sizes'
+	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
+	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
+	@echo '  callgrind  - instructions per phase (KCachegrind, callgrind_annotate)'
+	@echo '  ltrace     - library-call summary and malloc size histogram'
+	@echo '  strace     - memory system calls (brk, mmap, munmap)'
+	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
+	@echo '  memcheck   - errors and leaks (the suite checking itself)'
+	@echo 'Build:'
+	@echo '  build      - the benchmarks, in $(BUILD)/ (V=1 shows commands)'
+	@echo '  nvalgrind  - the same with -DNVALGRIND, in $(BUILD)/nvalgrind/'
+	@echo '  deps       - install missing Debian packages (as root) or say how'
+	@echo 'Test:'
+	@echo '  test       - the test suite at small sizes (ends "N passed, N failed")'
+	@echo 'Clean:'
+	@echo '  clean      - remove $(BUILD)/'
+	@echo '  clean-results - remove everything in $(RESULTS)/ but its README'
+	@echo 'Examples:'
+	@echo '  make callgrind BENCH=c-range'
+	@echo '  make massif BENCH=c-intlist N=1000000 ANNOTATE=no'

@@ -1,0 +1,236 @@
+# shellcheck shell=sh
+# lib.sh - shared helpers for rangewall's tool drivers (POSIX sh, sourced).
+#
+# A driver sets TOOL, defines usage() and run_one(), then:
+#   . "$(dirname "$0")/lib.sh"
+#   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -o DIR, BENCH...
+#   rw_for_each_bench         # progress, temp dirs, context, atomic commit
+#
+# run_one BENCH DIR runs the tool on BENCH with its raw output in DIR, a
+# fresh temporary folder.  It returns non-zero on failure, may set
+# RW_SUMMARY to a short figure for the progress line, and calls rw_run for
+# the command it profiles so that the context file records it exactly.
+# A result appears at RESULTS/BENCH/TOOL/ only when run_one succeeded; an
+# earlier result stays in place until then.
+
+# --- defaults ---------------------------------------------------------------
+prog=${0##*/}
+RW_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RW_BUILD=${RW_BUILD:-$RW_ROOT/build}
+RW_BIN_DIR=$RW_BUILD	# where the benchmarks' binaries are
+RW_BENCHES="c-range c-range-O2 c-intlist c-accu"
+VALGRIND=${VALGRIND:-valgrind}
+
+# --- messages ----------------------------------------------------------------
+# usage_error: bad input, exit 2.  die: a failure, exit 1.  note: stderr.
+usage_error() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 2; }
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+
+# rw_group 10000000 -> 10,000,000
+rw_group() {
+	printf '%s\n' "$1" | awk '{ s = $0; o = "";
+		while (length(s) > 3) { o = "," substr(s, length(s) - 2) o;
+			s = substr(s, 1, length(s) - 3) }
+		print s o }'
+}
+
+# --- input checks ------------------------------------------------------------
+# rw_count WHAT VALUE MAX: print VALUE as plain digits if it is a whole
+# number from 1 to MAX ('_' and ',' may group digits); else exit 2.
+rw_count() {
+	_v=$(printf '%s' "$2" | tr -d '_,')
+	case $_v in
+	'' | *[!0-9]*) _v=bad ;;
+	*) _v=$(printf '%s' "$_v" | sed 's/^0*//') ;;
+	esac
+	# Compare lengths first: the shell's arithmetic is only 64-bit.
+	if [ "$_v" = bad ] || [ -z "$_v" ] || [ ${#_v} -gt ${#3} ] ||
+		[ "$_v" -gt "$3" ]; then
+		usage_error "$1 '$2' is not a whole number from 1 to $3"
+	fi
+	printf '%s\n' "$_v"
+}
+
+rw_check_bench() {
+	for _b in $RW_BENCHES; do
+		[ "$1" = "$_b" ] && return 0
+	done
+	# shellcheck disable=SC2001 # POSIX sh has no ${var//a/b}
+	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'))"
+}
+
+# rw_default_n BENCH / rw_max_n BENCH: the seed's size, and the ceiling.
+rw_default_n() {
+	case $1 in
+	c-accu) echo 100000 ;;		# writes: the wall is the 100,000th
+	*) echo 10000000 ;;		# the seed's range(10000000)
+	esac
+}
+rw_max_n() {
+	case $1 in
+	c-accu) echo 1000000000000 ;;
+	*) echo 1000000000 ;;
+	esac
+}
+
+# rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
+# benchmark's default), CHUNK, ANNOTATE, RESULTS and BENCHES.
+rw_parse_args() {
+	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} RESULTS=${RESULTS:-$RW_ROOT/results}
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help) usage; exit 0 ;;
+		-n | -c | -a | -o)
+			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
+			case $1 in
+			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -o) RESULTS=$2 ;;
+			esac
+			shift 2 ;;
+		--) shift; break ;;
+		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -o, -h)" ;;
+		*) break ;;
+		esac
+	done
+	BENCHES=${*:-$RW_BENCHES}
+	rw_check_args
+}
+
+# rw_check_args: validate N, CHUNK, ANNOTATE, BENCHES (exit 2 on the first
+# bad one).  Also used by the Makefile, through scripts/check-args.
+rw_check_args() {
+	for _b in $BENCHES; do
+		rw_check_bench "$_b"
+		[ -z "$N" ] || rw_count N "$N" "$(rw_max_n "$_b")" >/dev/null
+	done
+	[ -z "$N" ] || N=$(rw_count N "$N" 1000000000000) || exit 2
+	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
+	case $ANNOTATE in
+	'' | yes | no) ;;
+	*) usage_error "ANNOTATE '$ANNOTATE' is not yes or no" ;;
+	esac
+}
+
+# rw_require CMD...: exit 2 naming the first missing command.
+rw_require() {
+	for _c in "$@"; do
+		command -v "$_c" >/dev/null 2>&1 ||
+			usage_error "'$_c' is not installed (run: make deps)"
+	done
+}
+
+# --- the benchmark's command line ----------------------------------------------
+# rw_bench_args BENCH ANNOTATE: print the benchmark's arguments for size N
+# (or its default), annotation ANNOTATE (yes|no) and chunk CHUNK.
+rw_bench_args() {
+	_n=${N:-$(rw_default_n "$1")}
+	case $1 in
+	c-intlist) echo "--annotate=$2 $_n" ;;
+	c-accu) echo "${CHUNK:+-c $CHUNK }$_n" ;;
+	*) echo "$_n" ;;
+	esac
+}
+
+# rw_run CMD...: run CMD, record it for the context file, return its status.
+# Its standard output and error go to the files the caller redirects to.
+rw_run() {
+	RW_COMMAND=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
+	"$@"
+}
+
+# --- results -------------------------------------------------------------------
+# rw_context FILE BENCH STATUS FINAL: what produced a result, due at FINAL.
+rw_context() {
+	{
+		echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
+		echo "host: $(uname -n)"
+		echo "cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+		echo "kernel: $(uname -sr)"
+		echo "glibc: $(ldd --version 2>/dev/null | head -n 1)"
+		echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
+		echo "build flags: $(cat "$RW_BIN_DIR/$2.flags" 2>/dev/null)"
+		echo "valgrind: $($VALGRIND --version 2>/dev/null)"
+		echo "tool: $TOOL"
+		echo "benchmark: $2"
+		echo "n: ${N:-$(rw_default_n "$2")}"
+		# The command as run, with its temporary folder named as the final.
+		echo "command: $(printf '%s\n' "$RW_COMMAND" | awk -v t="$RW_TMP" -v f="$4" '
+			{ while ((i = index($0, t)) > 0)
+				$0 = substr($0, 1, i - 1) f substr($0, i + length(t))
+			  print }')"
+		echo "exit status: $3"
+	} >"$1"
+}
+
+# rw_sweep_leftovers DIR: remove temporary folders of runs that were killed
+# (their process is gone) and put back a result caught mid-swap.
+rw_sweep_leftovers() {
+	for _d in "$1"/.*.tmp.* "$1"/.*.old.*; do
+		[ -d "$_d" ] || continue
+		_pid=${_d##*.}
+		kill -0 "$_pid" 2>/dev/null && continue
+		case $_d in
+		*.old.*)
+			_t=${_d%.old.*}; _t=$1/${_t##*/.}
+			if [ ! -e "$_t" ]; then
+				mv "$_d" "$_t" && note "restored $_t after an interrupted run"
+				continue
+			fi ;;
+		esac
+		rm -rf "$_d" && note "removed $_d, left by an interrupted run"
+	done
+}
+
+# rw_commit TMP FINAL: replace FINAL by TMP.  Two renames under a lock: a
+# crash between them leaves FINAL's old copy as .TOOL.old.PID, which the
+# next run puts back.
+rw_commit() {
+	_old=$(dirname "$2")/.${2##*/}.old.$$
+	# shellcheck disable=SC2016 # $1..$3 belong to the inner sh
+	flock "$(dirname "$2")" sh -c '[ ! -e "$2" ] || mv "$2" "$3"; mv "$1" "$2"' \
+		sh "$1" "$2" "$_old" || die "could not move $1 to $2"
+	rm -rf "$_old"
+}
+
+RW_TMP=
+rw_cleanup() { [ -z "$RW_TMP" ] || rm -rf "$RW_TMP"; }
+trap 'rw_cleanup' EXIT
+trap 'rw_cleanup; trap - INT; kill -INT $$' INT
+trap 'rw_cleanup; trap - TERM; kill -TERM $$' TERM
+
+# rw_for_each_bench: run run_one on each of BENCHES with a progress line
+# "[i/k] TOOL BENCH n=N … S s FIGURE".  Exits 1 if any run failed.
+rw_for_each_bench() {
+	_k=$(echo "$BENCHES" | wc -w) _i=0 _failed=0
+	for _b in $BENCHES; do
+		_i=$((_i + 1))
+		[ -x "$RW_BIN_DIR/$_b" ] ||
+			die "$RW_BIN_DIR/$_b is not built (run: make build nvalgrind)"
+		_dir=$RESULTS/$_b
+		if ! mkdir -p "$_dir" 2>/dev/null || [ ! -w "$_dir" ]; then
+			die "cannot write results to '$_dir'"
+		fi
+		rw_sweep_leftovers "$_dir"
+		RW_TMP=$_dir/.$TOOL.tmp.$$
+		mkdir "$RW_TMP" 2>/dev/null || die "cannot create $RW_TMP"
+		printf '[%d/%d] %s %s n=%s … ' "$_i" "$_k" "$TOOL" "$_b" \
+			"$(rw_group "${N:-$(rw_default_n "$_b")}")"
+		_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
+		if run_one "$_b" "$RW_TMP"; then _s=0; else _s=$?; fi
+		_t=$(($(date +%s) - _t0))
+		if [ "$_s" -eq 0 ]; then
+			rw_context "$RW_TMP/context" "$_b" 0 "$_dir/$TOOL"
+			rw_commit "$RW_TMP" "$_dir/$TOOL"
+			echo "$_t s${RW_SUMMARY:+  $RW_SUMMARY}"
+		else
+			echo "FAILED (exit $_s) after $_t s"
+			note "$_b: kept the previous result, if any, in $_dir/$TOOL;" \
+				"the failed run's log:"
+			tail -n 5 "$RW_TMP"/*.log >&2 2>/dev/null
+			rm -rf "$RW_TMP"
+			_failed=$((_failed + 1))
+		fi
+		RW_TMP=
+	done
+	[ "$_failed" -eq 0 ] || die "$_failed of $_k runs failed"
+}
