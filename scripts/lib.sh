@@ -131,15 +131,19 @@ rw_bench_args() {
 	esac
 }
 
-# rw_run CMD...: run CMD, record it for the context file, return its status.
-# Its standard output and error go to the files the caller redirects to.
+# rw_run CMD...: run CMD in the run's folder, so that the tool's output
+# files can be named as they will stay (callgrind.out, not a temporary
+# path), and record it for the context file; return its status.  Its
+# standard output and error go where the caller redirects them.
 rw_run() {
-	RW_COMMAND=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
-	"$@"
+	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
+	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
+}${_q% }"
+	(cd "$RW_TMP" && exec "$@")
 }
 
 # --- results -------------------------------------------------------------------
-# rw_context FILE BENCH STATUS FINAL: what produced a result, due at FINAL.
+# rw_context FILE BENCH STATUS: what produced a result.
 rw_context() {
 	{
 		echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
@@ -153,11 +157,7 @@ rw_context() {
 		echo "tool: $TOOL"
 		echo "benchmark: $2"
 		echo "n: ${N:-$(rw_default_n "$2")}"
-		# The command as run, with its temporary folder named as the final.
-		echo "command: $(printf '%s\n' "$RW_COMMAND" | awk -v t="$RW_TMP" -v f="$4" '
-			{ while ((i = index($0, t)) > 0)
-				$0 = substr($0, 1, i - 1) f substr($0, i + length(t))
-			  print }')"
+		printf '%s\n' "$RW_COMMAND" | sed 's/^/command: /'
 		echo "exit status: $3"
 	} >"$1"
 }
@@ -219,7 +219,7 @@ rw_for_each_bench() {
 		if run_one "$_b" "$RW_TMP"; then _s=0; else _s=$?; fi
 		_t=$(($(date +%s) - _t0))
 		if [ "$_s" -eq 0 ]; then
-			rw_context "$RW_TMP/context" "$_b" 0 "$_dir/$TOOL"
+			rw_context "$RW_TMP/context" "$_b" 0
 			rw_commit "$RW_TMP" "$_dir/$TOOL"
 			echo "$_t s${RW_SUMMARY:+  $RW_SUMMARY}"
 		else

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# c-intlist: Python 2.7's int free list, natively, at N = 100,000.
+# ceil(N/41) = 2,440 blocks of 992 bytes; 24-byte ints; an 8N-byte list.
+
+load helper
+
+N=100000
+BLOCKS=2440	# ceil(100000 / 41)
+
+setup_file() {
+	setup_results
+	"$ROOT"/scripts/ltrace -n "$N" -o "$RESULTS" c-intlist >&3
+	"$ROOT"/scripts/dhat -n "$N" -o "$RESULTS" c-intlist >&3
+	"$ROOT"/scripts/callgrind -n "$N" -o "$RESULTS" c-intlist >&3
+	"$ROOT"/scripts/massif -n "$N" -o "$RESULTS" c-intlist >&3
+	# The same without annotation, kept aside for comparison.
+	"$ROOT"/scripts/massif -n "$N" -a no -o "$RESULTS/plain" c-intlist >&3
+	"$ROOT"/scripts/memcheck -n "$N" -o "$RESULTS" c-intlist >&3
+}
+
+@test "ltrace: ceil(N/41) mallocs of 992 bytes and one of the 8N-byte list" {
+	run awk 'NR > 1' "$RESULTS/c-intlist/ltrace/malloc-sizes.txt"
+	equals "$(printf '%7d  992\n%7d  %d' "$BLOCKS" 1 $((8 * N)))" "$output"
+}
+
+@test "dhat: the same ceil(N/41) blocks of 992 bytes, from intlist_new_block" {
+	row=$(awk -F'\t' '$8 ~ /intlist_new_block/' "$RESULTS/c-intlist/dhat/dhat.tsv")
+	equals "$BLOCKS 992" "$(echo "$row" | cut -f1,3 | tr '\t' ' ')"
+	grep -q "^tot_alloc:    $((BLOCKS * 992 + 8 * N)) bytes in $((BLOCKS + 1)) blocks" \
+		"$RESULTS/c-intlist/dhat/dhat.txt"
+}
+
+@test "dhat: no client-request warnings (it runs the -DNVALGRIND build)" {
+	! grep -q 'client request' "$RESULTS/c-intlist/dhat/dhat.log"
+	grep -q "build/nvalgrind/c-intlist" "$RESULTS/c-intlist/dhat/context"
+}
+
+@test "massif, annotated: the peak is 24 B per int plus the list, each byte once" {
+	equals $((24 * N + 8 * N)) \
+		"$(tsv_get "$RESULTS/c-intlist/massif/phases.tsv" useful_heap_B phase build)"
+	grep -q "n[0-9]*: $((24 * N)) 0x[0-9A-F]*: intlist_from_long" \
+		"$RESULTS/c-intlist/massif/snapshot.2.build"
+	! grep -q 'n[0-9]*: .*intlist_new_block' "$RESULTS/c-intlist/massif/snapshot.2.build"
+}
+
+@test "massif, annotated: after drop no int is live" {
+	equals 0 "$(tsv_get "$RESULTS/c-intlist/massif/phases.tsv" useful_heap_B phase drop)"
+}
+
+@test "massif, plain: the 992-byte blocks, never returned until finalize" {
+	p=$RESULTS/plain/c-intlist/massif/phases.tsv
+	equals $((BLOCKS * 992 + 8 * N)) "$(tsv_get "$p" useful_heap_B phase build)"
+	equals $((BLOCKS * 992)) "$(tsv_get "$p" useful_heap_B phase drop)"
+	equals 0 "$(tsv_get "$p" useful_heap_B phase finalize)"
+	grep -q "n[0-9]*: $((BLOCKS * 992)) 0x[0-9A-F]*: intlist_new_block" \
+		"$RESULTS/plain/c-intlist/massif/snapshot.2.build"
+}
+
+@test "callgrind: one part per phase: startup build drop finalize exit" {
+	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/c-intlist/callgrind/phases.tsv"
+	equals "startup build drop finalize exit " "$output"
+}
+
+@test "callgrind: building costs more per int than dropping, and both are O(N)" {
+	b=$(tsv_get "$RESULTS/c-intlist/callgrind/phases.tsv" Ir_per_element phase build)
+	d=$(tsv_get "$RESULTS/c-intlist/callgrind/phases.tsv" Ir_per_element phase drop)
+	between 10 "$b" 40
+	between 5 "$d" "$b"
+}
+
+@test "memcheck, annotated: every int is a checked block; no error, no leak" {
+	run sed -n 's/.*total heap usage: \([0-9,]*\) allocs, \([0-9,]*\) frees.*/\1 \2/p' \
+		"$RESULTS/c-intlist/memcheck/memcheck.log"
+	equals "$((N + BLOCKS + 1)) $((N + BLOCKS + 1))" "$(echo "$output" | tr -d ,)"
+	equals "errors: 0" "$(head -n 1 "$RESULTS/c-intlist/memcheck/summary.txt")"
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# Bad input and interrupted runs: one clear line, exit 2 (usage) or 1
+# (failure), and results/ left exactly as it was.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	setup_results
+	# An earlier good result, which nothing below may touch.
+	"$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS" c-range c-accu >&3
+}
+
+# fingerprint: every file under $RESULTS with its checksum.
+fingerprint() {
+	(cd "$RESULTS" && find . -type f -exec md5sum {} + | sort -k2)
+}
+
+# rejects STATUS PATTERN CMD...: CMD exits STATUS with one line on stderr
+# that matches PATTERN, and $RESULTS is unchanged.
+rejects() {
+	want=$1 pattern=$2
+	shift 2
+	before=$(fingerprint)
+	run --separate-stderr "$@"
+	[ "$status" -eq "$want" ] || { echo "exit $status, wanted $want: $stderr" >&2; return 1; }
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
+	[[ "$stderr" =~ $pattern ]] || { echo "'$stderr' does not match '$pattern'" >&2; return 1; }
+	equals "$before" "$(fingerprint)"
+}
+
+@test "make: an unknown benchmark names it and the allowed ones" {
+	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu\)" \
+		make -s -C "$ROOT" massif BENCH=nope RESULTS="$RESULTS"
+}
+
+@test "make: N=-1 is refused" {
+	rejects 2 "N '-1' is not a whole number from 1 to 1000000000" \
+		make -s -C "$ROOT" massif N=-1 RESULTS="$RESULTS"
+}
+
+@test "make: N=abc is refused" {
+	rejects 2 "N 'abc' is not a whole number" make -s -C "$ROOT" massif N=abc RESULTS="$RESULTS"
+}
+
+@test "make: N=0 is refused" {
+	rejects 2 "N '0' is not a whole number from 1" make -s -C "$ROOT" callgrind N=0 RESULTS="$RESULTS"
+}
+
+@test "make: an N past a benchmark's ceiling is refused" {
+	rejects 2 "N '2000000000' is not a whole number from 1 to 1000000000" \
+		make -s -C "$ROOT" callgrind BENCH=c-range N=2000000000 RESULTS="$RESULTS"
+}
+
+@test "make: ANNOTATE must be yes or no" {
+	rejects 2 "ANNOTATE 'maybe' is not yes or no" make -s -C "$ROOT" massif ANNOTATE=maybe RESULTS="$RESULTS"
+}
+
+@test "make: CHUNK=1.5 is refused" {
+	rejects 2 "CHUNK '1.5' is not a whole number" make -s -C "$ROOT" callgrind BENCH=c-accu CHUNK=1.5 RESULTS="$RESULTS"
+}
+
+@test "driver: an unknown benchmark" {
+	rejects 2 "^callgrind: error: unknown benchmark 'c-nope'" "$ROOT"/scripts/callgrind -o "$RESULTS" c-nope
+}
+
+@test "driver: an unknown option" {
+	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -o, -h\)" "$ROOT"/scripts/massif -x c-range
+}
+
+@test "driver: an option without its value" {
+	rejects 2 "^dhat: error: option -n needs a value" "$ROOT"/scripts/dhat -n
+}
+
+@test "driver: N with a fraction" {
+	rejects 2 "^ltrace: error: N '10.5' is not a whole number" "$ROOT"/scripts/ltrace -n 10.5 -o "$RESULTS" c-range
+}
+
+@test "driver: an unwritable results folder is a failure, exit 1" {
+	rejects 1 "^strace: error: cannot write results to '/proc/rangewall/c-range'" \
+		"$ROOT"/scripts/strace -n 10 -o /proc/rangewall c-range
+}
+
+@test "deps: an unknown mode" {
+	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: run, test, list\)" "$ROOT"/scripts/deps bogus
+}
+
+@test "c-range: N=abc" {
+	rejects 2 "^c-range: error: N 'abc' is not a whole number from 1 to 1000000000$" "$ROOT"/build/c-range abc
+}
+
+@test "c-range: a negative N" {
+	rejects 2 "^c-range: error: N '-5' is not a whole number" "$ROOT"/build/c-range -5
+}
+
+@test "c-range: an N that overflows 64 bits" {
+	rejects 2 "^c-range: error: N '99999999999999999999999' is not" "$ROOT"/build/c-range 99999999999999999999999
+}
+
+@test "c-range: two sizes" {
+	rejects 2 "^c-range: error: expected at most one argument \(N\), got 2$" "$ROOT"/build/c-range 1 2
+}
+
+@test "c-intlist: an unknown option" {
+	rejects 2 "^c-intlist: error: unknown option '--annotate=maybe'" "$ROOT"/build/c-intlist --annotate=maybe 10
+}
+
+@test "c-accu: a zero chunk" {
+	rejects 2 "^c-accu: error: CHUNK '0' is not a whole number from 1" "$ROOT"/build/c-accu -c 0 10
+}
+
+@test "c-accu: chunk x writes beyond 64 bits" {
+	rejects 2 "^c-accu: error: 1000000000000 writes of 1000000000000 bytes overflow a 64-bit size$" \
+		"$ROOT"/build/c-accu -c 1000000000000 1000000000000
+}
+
+# An interrupted run: start a long one in its own process group, wait for
+# its temporary folder, then signal the whole group as a terminal would.
+# A background job starts with SIGINT ignored, and an ignored signal stays
+# ignored across exec: perl restores the default first, as a terminal has.
+interrupt_run() {
+	setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!"' -- \
+		"$ROOT"/scripts/callgrind -n 100000 -c 10000 -o "$RESULTS" c-accu \
+		>"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		ls -d "$RESULTS"/c-accu/.callgrind.tmp.* >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	sleep 1
+	kill "-$1" -- "-$pid"
+	wait "$pid" || true
+}
+
+@test "SIGINT mid-run: the previous result stays and no temporary folder is left" {
+	before=$(fingerprint)
+	interrupt_run INT
+	equals "$before" "$(fingerprint)"
+	run ls -A "$RESULTS/c-accu"
+	equals "callgrind" "$output"
+}
+
+@test "SIGKILL mid-run: the previous result stays; the next run clears the leftovers" {
+	before=$(fingerprint)
+	interrupt_run KILL
+	ls -d "$RESULTS"/c-accu/.callgrind.tmp.*	# SIGKILL leaves it behind
+	equals "$before" "$(fingerprint | grep -v '/\.callgrind\.tmp\.')"
+	run "$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS" c-accu
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"left by an interrupted run"* ]]
+	run ls -A "$RESULTS/c-accu"
+	equals "callgrind" "$output"
+}
+
+@test "a failing tool keeps the previous result and says so" {
+	before=$(fingerprint)
+	run env VALGRIND=false "$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS" c-range
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"FAILED (exit 1)"* ]]
+	[[ "$output" == *"kept the previous result"* ]]
+	equals "$before" "$(fingerprint)"
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# The suite's own quality gates: shellcheck, -Werror builds with and
+# without the client requests, ASan+UBSan runs, Memcheck runs, --help.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+BENCHES="c-range c-range-O2 c-intlist c-accu"
+
+setup_file() {
+	setup_results
+	"$ROOT"/scripts/memcheck -n 20000 -c 100 -o "$RESULTS" >&3
+}
+
+# shell_files: every shell script in the project.
+shell_files() {
+	cd "$ROOT" && grep -l '^#!/bin/sh' scripts/* tests/run .ci/run
+}
+
+@test "shellcheck: every shell script passes, lib.sh followed" {
+	files=$(shell_files)
+	[ -n "$files" ]
+	cd "$ROOT" && shellcheck -x $files scripts/lib.sh
+}
+
+@test "shellcheck: the bats helpers pass as bash" {
+	cd "$ROOT" && shellcheck -s bash tests/helper.bash
+}
+
+@test "C: builds with -Wall -Wextra -Werror, client requests on" {
+	make -s -C "$ROOT" BUILD="$BATS_FILE_TMPDIR/werror" CFLAGS=-Werror build
+}
+
+# requests BINARY: how many Valgrind client requests the binary holds,
+# counted by their magic preamble's last rotate (valgrind.h, amd64).
+requests() {
+	objdump -d "$1" | grep -c 'rol  *$0x33,%rdi' || true
+}
+
+@test "C: builds with -Werror and -DNVALGRIND (no client requests at all)" {
+	make -s -C "$ROOT" BUILD="$BATS_FILE_TMPDIR/nv" CFLAGS='-Werror -DNVALGRIND' build
+	for b in $BENCHES; do
+		[ "$(requests "$ROOT/build/$b")" -gt 0 ]
+		equals 0 "$(requests "$BATS_FILE_TMPDIR/nv/$b")"
+	done
+}
+
+@test "C: ASan and UBSan find nothing at small sizes" {
+	make -s -C "$ROOT" BUILD="$BATS_FILE_TMPDIR/asan" \
+		CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' build
+	b=$BATS_FILE_TMPDIR/asan
+	"$b/c-range" 100000
+	"$b/c-range-O2" 100000
+	"$b/c-intlist" 100000
+	"$b/c-intlist" --annotate=no 100000
+	"$b/c-accu" -c 100 -t 1000 --getvalue 2500
+}
+
+@test "memcheck: every benchmark runs clean (0 errors, no definite leak)" {
+	for b in $BENCHES; do
+		run cat "$RESULTS/$b/memcheck/summary.txt"
+		equals "$(printf 'errors: 0\ndefinitely lost: 0 B\nindirectly lost: 0 B')" "$output"
+	done
+}
+
+@test "memcheck: c-accu with --getvalue runs clean too" {
+	run valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+		"$ROOT/build/c-accu" -c 100 -t 1000 --getvalue 2500
+	[ "$status" -eq 0 ]
+}
+
+@test "--help: every driver prints its usage on stdout and exits 0" {
+	for s in callgrind massif dhat ltrace strace timeline memcheck deps; do
+		run --separate-stderr "$ROOT/scripts/$s" --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"USAGE: scripts/$s"* ]]
+		[ -z "$stderr" ]
+	done
+}
+
+@test "--help: every benchmark prints its usage on stdout and exits 0" {
+	for b in $BENCHES; do
+		run "$ROOT/build/$b" --help
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == usage:* ]]
+	done
+}
+
+@test "make help lists every target" {
+	run make -s -C "$ROOT" help
+	for t in all massif dhat callgrind ltrace strace timeline memcheck test clean; do
+		[[ "$output" == *"  $t "* || "$output" == *"* $t "* ]] || { echo "no $t" >&2; false; }
+	done
+}
