@@ -90,7 +90,7 @@ $(BINS): c/rw.h c/cli.h Makefile
 # Variants: the same sources without the client requests.
 .PHONY: nvalgrind
 nvalgrind:
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/nvalgrind \
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/nvalgrind \
 		CFLAGS='$(CFLAGS) -DNVALGRIND' build
 
 # --- dependencies -----------------------------------------------------------

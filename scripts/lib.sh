@@ -60,11 +60,14 @@ rw_check_bench() {
 	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'))"
 }
 
-# rw_default_n BENCH / rw_max_n BENCH: the seed's size, and the ceiling.
+# rw_default_n BENCH / rw_max_n BENCH: the default size, and the ceiling.
+# A driver whose tool is too slow for the seed's 10,000,000 ints lowers
+# RW_ELEMENTS_DEFAULT (ltrace stops at every library call).
+RW_ELEMENTS_DEFAULT=10000000	# the seed's range(10000000)
 rw_default_n() {
 	case $1 in
 	c-accu) echo 100000 ;;		# writes: the wall is the 100,000th
-	*) echo 10000000 ;;		# the seed's range(10000000)
+	*) echo "$RW_ELEMENTS_DEFAULT" ;;
 	esac
 }
 rw_max_n() {
@@ -139,7 +142,14 @@ rw_run() {
 	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }${_q% }"
-	(cd "$RW_TMP" && exec "$@")
+	# In the background, so that a signal to this script runs its trap at
+	# once (sh runs traps only between commands) and stops the tool too.
+	(cd "$RW_TMP" && exec "$@") &
+	RW_CHILD=$!
+	wait "$RW_CHILD"
+	_s=$?
+	RW_CHILD=
+	return "$_s"
 }
 
 # --- results -------------------------------------------------------------------
@@ -192,8 +202,14 @@ rw_commit() {
 	rm -rf "$_old"
 }
 
-RW_TMP=
-rw_cleanup() { [ -z "$RW_TMP" ] || rm -rf "$RW_TMP"; }
+RW_TMP='' RW_CHILD=''
+rw_cleanup() {
+	if [ -n "$RW_CHILD" ]; then
+		kill -TERM "$RW_CHILD" 2>/dev/null
+		wait "$RW_CHILD"
+	fi
+	[ -z "$RW_TMP" ] || rm -rf "$RW_TMP"
+}
 trap 'rw_cleanup' EXIT
 trap 'rw_cleanup; trap - INT; kill -INT $$' INT
 trap 'rw_cleanup; trap - TERM; kill -TERM $$' TERM
