@@ -12,6 +12,8 @@
  *                      "startup"; rw_phase_end() closes the last one, and
  *                      whatever runs after it lands in Callgrind's final
  *                      part ("Program termination").
+ *   rw_measure_start() Callgrind: (re)start or stop instrumenting, for
+ *   rw_measure_stop()  --instr-atstart=no runs that measure a region only.
  *   rw_malloclike()    report a block carved out of memory the program
  *   rw_freelike()      already owns (a custom allocator) as a heap block of
  *                      its own; Memcheck and Massif then see objects, not the
@@ -71,16 +73,20 @@ static inline void rw_massif_snapshot(const char *phase)
 #endif
 }
 
+static int rw_measuring = 1;	/* Callgrind collects (see rw_measure_stop) */
+
 /*
  * End the current phase and begin `next` (a short token: it names a
  * Callgrind part and a file).  Callgrind: dump the ending phase's costs as
- * a part labelled with its name.  Massif: snapshot the heap at the boundary.
- * Other tools ignore the requests.
+ * a part labelled with its name, unless measurement is stopped (the part
+ * would be empty).  Massif: snapshot the heap at the boundary.  Other
+ * tools ignore the requests.
  */
 static inline void rw_phase(const char *next)
 {
 	rw_phase_count++;
-	CALLGRIND_DUMP_STATS_AT(rw_current_phase);
+	if (rw_measuring)
+		CALLGRIND_DUMP_STATS_AT(rw_current_phase);
 	rw_massif_snapshot(rw_current_phase);
 	rw_current_phase = next;
 }
@@ -89,6 +95,23 @@ static inline void rw_phase(const char *next)
 static inline void rw_phase_end(void)
 {
 	rw_phase("exit");
+}
+
+/*
+ * Callgrind: start or stop instrumenting (run valgrind with
+ * --instr-atstart=no to measure only from the first start).  Phases that
+ * end while stopped are not dumped.
+ */
+static inline void rw_measure_start(void)
+{
+	CALLGRIND_START_INSTRUMENTATION;
+	rw_measuring = 1;
+}
+
+static inline void rw_measure_stop(void)
+{
+	CALLGRIND_STOP_INSTRUMENTATION;
+	rw_measuring = 0;
 }
 
 /*

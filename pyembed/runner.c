@@ -1,0 +1,694 @@
+/*
+ * pyrun - run a Python snippet inside an embedded CPython, measuring only
+ * the snippet, split into phases, with pymalloc's objects made visible to
+ * Valgrind.  One source for CPython 2.7 and 3.6+; built once per Python
+ * (scripts/build-runners), as build/pyembed/pyrun-TAG.
+ *
+ * Phases.  Interpreter start-up, then the snippet -- "setup" until its
+ * first vg.phase("name"), then each named phase -- then "finalize"
+ * (Py_Finalize).  Each boundary is an rw_phase() (c/rw.h): a Callgrind
+ * part and a Massif detailed snapshot.  With --measure=snippet (the
+ * default) Callgrind counts only the snippet: its costs so far are zeroed
+ * and instrumentation starts as the snippet starts (run valgrind with
+ * --instr-atstart=no to skip instrumenting start-up too), and stops as it
+ * ends.  --measure=all counts start-up and finalisation as parts of their
+ * own.  The hash seed is fixed (0), so counts repeat run to run.
+ *
+ * Allocator modes (--mode):
+ *   annotate  pymalloc, with every block it serves from its own arenas
+ *             reported to Valgrind as a heap block (VALGRIND_MALLOCLIKE_
+ *             BLOCK, FREELIKE, RESIZEINPLACE): Massif and Memcheck see
+ *             objects, with the real allocator in place.  Blocks pymalloc
+ *             hands on to malloc are already visible and are not reported
+ *             again: the arenas' address ranges, recorded through
+ *             PyObject_SetArenaAllocator, decide.  Needs Python 3.6+.
+ *   malloc    every allocation through malloc (PYTHONMALLOC=malloc).
+ *             DHAT in valgrind 3.19 ignores MALLOCLIKE requests: use this.
+ *   pymalloc  Python's default, untouched; Valgrind sees only pymalloc's
+ *             arenas (mmap) and what it passes to malloc.
+ * Default: annotate under Valgrind on 3.6+, else pymalloc.
+ *
+ * The snippet imports `vg`, built in: vg.phase(name), vg.start(),
+ * vg.stop(), vg.snapshot(name), vg.running(), vg.mode.  Outside Valgrind
+ * they cost a few instructions and do nothing else.
+ */
+#include <Python.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "cli.h"
+#include "rw.h"
+
+#ifndef RW_PYTHON_EXE		/* baked in by scripts/build-runners */
+#error "build with -DRW_PYTHON_EXE='\"/path/to/python\"'"
+#endif
+
+#define PY3 (PY_MAJOR_VERSION >= 3)
+#define HAVE_ALLOCATOR_API (PY_VERSION_HEX >= 0x03060000)
+#define HAVE_PRECONFIG (PY_VERSION_HEX >= 0x03080000)
+#define EXIT_SKIP 77		/* a snippet that cannot run here: sys.exit(77) */
+
+static const char *prog = "pyrun";
+static enum { MODE_ANNOTATE, MODE_MALLOC, MODE_PYMALLOC } mode;
+static const char *mode_names[] = { "annotate", "malloc", "pymalloc" };
+static int measure_all;		/* --measure=all */
+static int print_times;		/* --times */
+
+/* ------------------------------------------------------------------------
+ * Phases, with wall times for --times.
+ */
+static struct timespec phase_t0;
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* End the current phase (and time it), begin `next`. */
+static void phase(const char *next)
+{
+	if (print_times)
+		fprintf(stderr, "%s: phase %s %.6f s\n", prog, rw_current_phase,
+			seconds_since(&phase_t0));
+	rw_phase(next);
+	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
+}
+
+/* ------------------------------------------------------------------------
+ * pymalloc annotation (--mode=annotate).
+ *
+ * Arenas are kept sorted by address; each has a table of the requested
+ * size of every block that starts in it (one uint16_t per 8 bytes, the
+ * smallest alignment pymalloc has used), because Memcheck's
+ * RESIZEINPLACE and the definedness fix-ups need the old size.  Tables are
+ * mmap'd, not malloc'd, so that Massif does not count them.
+ */
+#if HAVE_ALLOCATOR_API
+#define SLOT 8
+
+struct arena {
+	uintptr_t start, end;
+	uint16_t *sizes;	/* requested size of the block at start + SLOT*i */
+};
+
+static struct arena *arenas;
+static size_t n_arenas, cap_arenas;
+static PyObjectArenaAllocator orig_arena;
+
+struct hook {
+	PyMemAllocatorEx orig;	/* the allocator this domain had before */
+};
+static struct hook hook_mem, hook_obj;
+
+/* The arena holding `p`, or NULL: binary search. */
+static struct arena *arena_of(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t lo = 0, hi = n_arenas;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a < arenas[mid].start)
+			hi = mid;
+		else if (a >= arenas[mid].end)
+			lo = mid + 1;
+		else
+			return &arenas[mid];
+	}
+	return NULL;
+}
+
+static uint16_t *size_slot(struct arena *a, const void *p)
+{
+	return &a->sizes[((uintptr_t)p - a->start) / SLOT];
+}
+
+static void *map_pages(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Record a new arena; on failure the arena is simply not annotated. */
+static void arena_add(void *p, size_t size)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t i;
+
+	if (n_arenas == cap_arenas) {
+		size_t cap = cap_arenas ? 2 * cap_arenas : 256;
+		struct arena *t = map_pages(cap * sizeof *t);
+
+		if (t == NULL)
+			return;
+		if (arenas != NULL) {
+			memcpy(t, arenas, n_arenas * sizeof *t);
+			munmap(arenas, cap_arenas * sizeof *t);
+		}
+		arenas = t;
+		cap_arenas = cap;
+	}
+	for (i = n_arenas; i > 0 && arenas[i - 1].start > a; i--)
+		arenas[i] = arenas[i - 1];
+	arenas[i].start = a;
+	arenas[i].end = a + size;
+	arenas[i].sizes = map_pages(size / SLOT * sizeof(uint16_t) + 1);
+	if (arenas[i].sizes == NULL) {	/* undo: leave it unannotated */
+		memmove(&arenas[i], &arenas[i + 1], (n_arenas - i) * sizeof *arenas);
+		return;
+	}
+	n_arenas++;
+}
+
+static void arena_remove(void *p)
+{
+	struct arena *a = arena_of(p);
+	size_t i;
+
+	if (a == NULL || a->start != (uintptr_t)p)
+		return;
+	munmap(a->sizes, (a->end - a->start) / SLOT * sizeof(uint16_t) + 1);
+	i = (size_t)(a - arenas);
+	memmove(&arenas[i], &arenas[i + 1], (n_arenas - i - 1) * sizeof *arenas);
+	n_arenas--;
+}
+
+static void *hook_arena_alloc(void *ctx, size_t size)
+{
+	void *p = orig_arena.alloc(orig_arena.ctx, size);
+
+	(void)ctx;
+	if (p != NULL)
+		arena_add(p, size);
+	return p;
+}
+
+static void hook_arena_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	arena_remove(p);
+	orig_arena.free(orig_arena.ctx, p, size);
+}
+
+/* A block pymalloc just served: report it if it lies in one of its arenas. */
+static void note_alloc(void *p, size_t size, int zeroed)
+{
+	struct arena *a = p != NULL ? arena_of(p) : NULL;
+
+	if (a == NULL)
+		return;
+	*size_slot(a, p) = (uint16_t)size;
+	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, zeroed);
+}
+
+static void *hook_malloc(void *ctx, size_t size)
+{
+	struct hook *h = ctx;
+	void *p = h->orig.malloc(h->orig.ctx, size);
+
+	note_alloc(p, size, 0);
+	return p;
+}
+
+static void *hook_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+	struct hook *h = ctx;
+	void *p = h->orig.calloc(h->orig.ctx, nelem, elsize);
+
+	note_alloc(p, nelem * elsize, 1);
+	return p;
+}
+
+/*
+ * Memcheck marks a freed block inaccessible, but pymalloc goes on using its
+ * memory: it keeps its free-list link in the block.  Before a free, make
+ * the bytes addressable again (undefined, as before the block was served)
+ * so that pymalloc may write the link.
+ */
+static void hook_free(void *ctx, void *p)
+{
+	struct hook *h = ctx;
+	struct arena *a = p != NULL ? arena_of(p) : NULL;
+
+	if (a != NULL) {
+		VALGRIND_FREELIKE_BLOCK(p, 0);
+		VALGRIND_MAKE_MEM_UNDEFINED(p, *size_slot(a, p));
+	}
+	h->orig.free(h->orig.ctx, p);
+}
+
+static void *hook_realloc(void *ctx, void *p, size_t size)
+{
+	struct hook *h = ctx;
+	struct arena *a = p != NULL ? arena_of(p) : NULL;
+	size_t old = a != NULL ? *size_slot(a, p) : 0;
+	void *q = h->orig.realloc(h->orig.ctx, p, size);
+
+	if (q == NULL)
+		return NULL;		/* the old block is untouched */
+	if (a != NULL && q == p) {	/* resized in place */
+		VALGRIND_RESIZEINPLACE_BLOCK(p, old, size, 0);
+		/* A shrink leaves the tail inaccessible; pymalloc still owns it. */
+		if (size < old)
+			VALGRIND_MAKE_MEM_UNDEFINED((char *)p + size, old - size);
+		*size_slot(a, p) = (uint16_t)size;
+		return q;
+	}
+	if (a != NULL) {
+		/*
+		 * Moved: pymalloc has already freed the old block and written
+		 * its free-list link there.  Keep those bytes readable and
+		 * defined, or its next malloc reads an "uninitialised" link.
+		 */
+		VALGRIND_FREELIKE_BLOCK(p, 0);
+		VALGRIND_MAKE_MEM_DEFINED(p, old);
+	}
+	if ((a = arena_of(q)) != NULL) {
+		/*
+		 * The block holds a copy of the old one's bytes: defined.  When
+		 * the old size is unknown (an unrecorded arena), all of it.
+		 */
+		*size_slot(a, q) = (uint16_t)size;
+		VALGRIND_MALLOCLIKE_BLOCK(q, size, 0, p != NULL);
+		if (size > old && (p == NULL || old != 0))
+			VALGRIND_MAKE_MEM_UNDEFINED((char *)q + old, size - old);
+	}
+	return q;
+}
+
+static void hook_domain(PyMemAllocatorDomain domain, struct hook *h)
+{
+	PyMemAllocatorEx a = { h, hook_malloc, hook_calloc, hook_realloc, hook_free };
+
+	PyMem_GetAllocator(domain, &h->orig);
+	PyMem_SetAllocator(domain, &a);
+}
+
+/*
+ * Install the hooks before the interpreter allocates anything through
+ * pymalloc: a block must be reported if, and only if, it was served after
+ * its arena was recorded, so that every free matches a report.
+ */
+static void annotate_pymalloc(void)
+{
+	PyObjectArenaAllocator a = { NULL, hook_arena_alloc, hook_arena_free };
+
+	PyObject_GetArenaAllocator(&orig_arena);
+	PyObject_SetArenaAllocator(&a);
+	hook_domain(PYMEM_DOMAIN_MEM, &hook_mem);
+	hook_domain(PYMEM_DOMAIN_OBJ, &hook_obj);
+}
+
+#if !HAVE_PRECONFIG
+/* --mode=malloc before 3.8: the MEM and OBJ domains use the raw allocator. */
+static void use_malloc(void)
+{
+	PyMemAllocatorEx raw;
+
+	PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &raw);
+	PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &raw);
+	PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &raw);
+}
+#endif
+#endif /* HAVE_ALLOCATOR_API */
+
+/* ------------------------------------------------------------------------
+ * The vg module.
+ */
+
+/* Phase names become file names and Callgrind labels: keep them tokens. */
+static const char *keep_name(const char *name)
+{
+	static char *names[256];
+	static int n;
+	const char *c;
+
+	if (*name == '\0' || strlen(name) > 64)
+		goto bad;
+	for (c = name; *c; c++)
+		if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
+		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+			goto bad;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return names[i];
+	if (n == (int)(sizeof names / sizeof *names)) {
+		PyErr_SetString(PyExc_ValueError, "vg: more than 256 phase names");
+		return NULL;
+	}
+	if ((names[n] = strdup(name)) == NULL) {
+		PyErr_NoMemory();
+		return NULL;
+	}
+	return names[n++];
+bad:
+	PyErr_Format(PyExc_ValueError, "vg: phase name '%s' must be 1-64 of "
+		     "A-Z a-z 0-9 _ -", name);
+	return NULL;
+}
+
+static PyObject *vg_phase(PyObject *self, PyObject *args)
+{
+	const char *name;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "s:phase", &name) || !(name = keep_name(name)))
+		return NULL;
+	phase(name);
+	Py_RETURN_NONE;
+}
+
+static PyObject *vg_start(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	rw_measure_start();
+	Py_RETURN_NONE;
+}
+
+static PyObject *vg_stop(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	rw_measure_stop();
+	Py_RETURN_NONE;
+}
+
+static PyObject *vg_snapshot(PyObject *self, PyObject *args)
+{
+	const char *name;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "s:snapshot", &name) || !(name = keep_name(name)))
+		return NULL;
+	rw_phase_count++;
+	rw_massif_snapshot(name);
+	Py_RETURN_NONE;
+}
+
+static PyObject *vg_running(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	return PyBool_FromLong(rw_on_valgrind());
+}
+
+static PyMethodDef vg_methods[] = {
+	{ "phase", vg_phase, METH_VARARGS,
+	  "phase(name): end the current phase, begin `name` (a Callgrind part,\n"
+	  "a Massif snapshot at the boundary)." },
+	{ "start", vg_start, METH_NOARGS, "start(): Callgrind starts counting." },
+	{ "stop", vg_stop, METH_NOARGS, "stop(): Callgrind stops counting." },
+	{ "snapshot", vg_snapshot, METH_VARARGS,
+	  "snapshot(name): a Massif detailed snapshot, named." },
+	{ "running", vg_running, METH_NOARGS,
+	  "running(): True under Valgrind." },
+	{ NULL, NULL, 0, NULL }
+};
+
+static const char vg_doc[] =
+	"rangewall's measurement marks; no-ops outside Valgrind.";
+
+#if PY3
+static struct PyModuleDef vg_def = {
+	PyModuleDef_HEAD_INIT, "vg", vg_doc, -1, vg_methods,
+	NULL, NULL, NULL, NULL
+};
+
+static PyObject *init_vg(void)
+{
+	PyObject *m = PyModule_Create(&vg_def);
+
+	if (m != NULL && PyModule_AddStringConstant(m, "mode", mode_names[mode]) < 0)
+		Py_CLEAR(m);
+	return m;
+}
+#else
+static void init_vg(void)
+{
+	PyObject *m = Py_InitModule3("vg", vg_methods, vg_doc);
+
+	if (m != NULL)
+		PyModule_AddStringConstant(m, "mode", (char *)mode_names[mode]);
+}
+#endif
+
+/* ------------------------------------------------------------------------
+ * Running the snippet.
+ */
+
+/* SystemExit's code as an exit status (prints a non-int code, as Python). */
+static int exit_status(void)
+{
+	PyObject *type, *value, *tb, *code;
+	int status = 1;
+
+	PyErr_Fetch(&type, &value, &tb);
+	PyErr_NormalizeException(&type, &value, &tb);
+	code = value != NULL ? PyObject_GetAttrString(value, "code") : NULL;
+	if (code == NULL || code == Py_None) {
+		status = 0;
+	} else if (PyLong_Check(code)
+#if !PY3
+		   || PyInt_Check(code)
+#endif
+		   ) {
+		status = (int)PyLong_AsLong(code);
+	} else {
+		PyObject_Print(code, stderr, Py_PRINT_RAW);
+		fputc('\n', stderr);
+	}
+	PyErr_Clear();
+	Py_XDECREF(code);
+	Py_XDECREF(type);
+	Py_XDECREF(value);
+	Py_XDECREF(tb);
+	return status;
+}
+
+/* Run the file at `path`, or `code` when not NULL, in __main__. */
+static int run_snippet(const char *path, const char *code)
+{
+	PyObject *main_mod = PyImport_AddModule("__main__");
+	PyObject *globals, *res;
+	FILE *fp = NULL;
+
+	if (main_mod == NULL)
+		goto error;
+	globals = PyModule_GetDict(main_mod);
+	if (code == NULL) {
+#if PY3
+		PyObject *file = PyUnicode_FromString(path);
+#else
+		PyObject *file = PyString_FromString(path);
+#endif
+
+		if (file == NULL || PyDict_SetItemString(globals, "__file__", file) < 0) {
+			Py_XDECREF(file);
+			goto error;
+		}
+		Py_DECREF(file);
+		if ((fp = fopen(path, "r")) == NULL) {
+			fprintf(stderr, "%s: error: cannot read snippet '%s': %s\n",
+				prog, path, strerror(errno));
+			return 1;
+		}
+	}
+	/*
+	 * Start-up ends.  --measure=snippet: nothing was counted (or it is
+	 * dropped now), so the boundary is a Massif snapshot only, and
+	 * counting starts here.
+	 */
+	phase("setup");
+	if (!measure_all) {
+		CALLGRIND_ZERO_STATS;
+		rw_measure_start();
+	}
+	if (fp != NULL)
+		res = PyRun_FileExFlags(fp, path, Py_file_input, globals, globals, 1, NULL);
+	else
+		res = PyRun_StringFlags(code, Py_file_input, globals, globals, NULL);
+	phase("finalize");
+	if (!measure_all)
+		rw_measure_stop();
+	if (res != NULL) {
+		Py_DECREF(res);
+		return 0;
+	}
+	if (PyErr_ExceptionMatches(PyExc_SystemExit))
+		return exit_status();
+error:
+	PyErr_Print();
+	return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Interpreter set-up, per API generation.
+ */
+#if HAVE_PRECONFIG
+static int start_python(int argc, char **argv)
+{
+	PyPreConfig pre;
+	PyConfig config;
+	PyStatus st;
+
+	PyPreConfig_InitPythonConfig(&pre);
+	if (mode == MODE_MALLOC)
+		pre.allocator = PYMEM_ALLOCATOR_MALLOC;
+	st = Py_PreInitialize(&pre);
+	if (PyStatus_Exception(st))
+		Py_ExitStatusException(st);
+	if (mode == MODE_ANNOTATE)
+		annotate_pymalloc();
+	if (PyImport_AppendInittab("vg", init_vg) < 0)
+		return -1;
+
+	PyConfig_InitPythonConfig(&config);
+	config.use_hash_seed = 1;
+	config.hash_seed = 0;
+	config.parse_argv = 0;
+	st = PyConfig_SetBytesString(&config, &config.program_name, RW_PYTHON_EXE);
+	if (!PyStatus_Exception(st))
+		st = PyConfig_SetBytesArgv(&config, argc, argv);
+	if (!PyStatus_Exception(st))
+		st = Py_InitializeFromConfig(&config);
+	PyConfig_Clear(&config);
+	if (PyStatus_Exception(st))
+		Py_ExitStatusException(st);
+	return 0;
+}
+#else
+static int start_python(int argc, char **argv)
+{
+	setenv("PYTHONHASHSEED", "0", 1);
+#if PY3
+	static wchar_t *wargv[256];
+	wchar_t *name;
+
+	if (mode == MODE_MALLOC)
+		use_malloc();
+	else if (mode == MODE_ANNOTATE)
+		annotate_pymalloc();
+	/* After the hooks: in 3.6 this allocates through pymalloc. */
+	if (PyImport_AppendInittab("vg", init_vg) < 0)
+		return -1;
+	name = Py_DecodeLocale(RW_PYTHON_EXE, NULL);
+	if (name == NULL)
+		return -1;
+	Py_SetProgramName(name);
+	Py_Initialize();
+	for (int i = 0; i < argc && i < 256; i++)
+		if ((wargv[i] = Py_DecodeLocale(argv[i], NULL)) == NULL)
+			return -1;
+	PySys_SetArgvEx(argc < 256 ? argc : 256, wargv, 0);
+#else
+	if (PyImport_AppendInittab("vg", init_vg) < 0)
+		return -1;
+	Py_SetProgramName((char *)RW_PYTHON_EXE);
+	Py_Initialize();
+	PySys_SetArgvEx(argc, argv, 0);
+#endif
+	return 0;
+}
+#endif
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: %s [--mode=annotate|malloc|pymalloc] [--measure=snippet|all]\n"
+		"       [--times] (SNIPPET.py | -c CODE) [ARG...]\n"
+		"  Run a Python snippet in an embedded CPython %s (%s), measuring\n"
+		"  only the snippet; `import vg` marks phases (vg.phase(\"build\")).\n"
+		"  --mode=annotate  pymalloc's blocks reported to Valgrind (default\n"
+		"                   under Valgrind; Python 3.6+)\n"
+		"  --mode=malloc    every allocation through malloc (for DHAT)\n"
+		"  --mode=pymalloc  untouched (the default outside Valgrind)\n"
+		"  --measure=snippet  Callgrind counts the snippet only (default;\n"
+		"                     run valgrind with --instr-atstart=no)\n"
+		"  --measure=all    count start-up and finalisation too, as parts\n"
+		"  --times          print each phase's wall time to stderr\n"
+		"  sys.argv is [SNIPPET.py or -c, ARG...]; the hash seed is 0.\n"
+		"  A snippet that cannot run here exits 77 (skip).\n"
+		"example: valgrind --tool=callgrind --instr-atstart=no %s \\\n"
+		"           pyembed/snippets/py_range.py 1000000\n",
+		prog, PY_VERSION, RW_PYTHON_EXE, prog);
+}
+
+int main(int argc, char **argv)
+{
+	const char *code = NULL, *path = NULL;
+	int i, status, mode_set = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
+	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strncmp(a, "--mode=", 7)) {
+			for (mode_set = 0; mode_set < 3; mode_set++)
+				if (!strcmp(a + 7, mode_names[mode_set]))
+					break;
+			if (mode_set == 3)
+				cli_usage_error(prog, "unknown mode '%s' (allowed: annotate, malloc, "
+					  "pymalloc)", a + 7);
+			mode = mode_set;
+			mode_set = 1;
+		} else if (!strcmp(a, "--measure=snippet")) {
+			measure_all = 0;
+		} else if (!strcmp(a, "--measure=all")) {
+			measure_all = 1;
+		} else if (!strncmp(a, "--measure=", 10)) {
+			cli_usage_error(prog, "unknown --measure '%s' (allowed: snippet, all)", a + 10);
+		} else if (!strcmp(a, "--times")) {
+			print_times = 1;
+		} else if (!strcmp(a, "-c")) {
+			if (i + 1 == argc)
+				cli_usage_error(prog, "-c needs the code to run");
+			code = argv[++i];
+			break;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			cli_usage_error(prog, "unknown option '%s' (see %s --help)", a, prog);
+		} else {
+			path = a;
+			break;
+		}
+	}
+	if (code == NULL && path == NULL)
+		cli_usage_error(prog, "no snippet: give SNIPPET.py or -c CODE (see %s --help)", prog);
+	if (!mode_set)
+		mode = HAVE_ALLOCATOR_API && rw_on_valgrind() ? MODE_ANNOTATE : MODE_PYMALLOC;
+	if (!HAVE_ALLOCATOR_API && mode != MODE_PYMALLOC)
+		cli_usage_error(prog, "--mode=%s needs Python 3.6+ (PyMem_SetAllocator); "
+			  "Python %s has only pymalloc", mode_names[mode], PY_VERSION);
+
+	if (!measure_all)
+		rw_measuring = 0;	/* until the snippet starts */
+
+	/* sys.argv: the snippet (or "-c") and what follows it. */
+	argv[i] = code != NULL ? (char *)"-c" : argv[i];
+	if (start_python(argc - i, argv + i) < 0) {
+		fprintf(stderr, "%s: error: cannot start Python %s\n", prog, PY_VERSION);
+		return 1;
+	}
+	status = run_snippet(path, code);
+#if PY_VERSION_HEX >= 0x03060000
+	if (Py_FinalizeEx() < 0 && status == 0)
+		status = 120;		/* as python does when flushing fails */
+#else
+	Py_Finalize();
+#endif
+	phase("exit");		/* rw_phase_end(), timed */
+	return status;
+}
