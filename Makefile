@@ -3,12 +3,20 @@
 #
 # Knobs (make VAR=value ...):
 #   BENCH=     benchmarks to run (default: all of c-range c-range-O2
-#              c-intlist c-accu)
+#              c-intlist c-accu py-range py-array py-numpy)
 #   N=         size: ints for c-range/c-intlist (default 10,000,000, the
 #              seed's), writes for c-accu (default 100,000)
 #   CHUNK=     bytes per write for c-accu (default 10000)
 #   ANNOTATE=  yes|no: report c-intlist's ints to Valgrind as heap blocks
 #              (default: yes for massif and memcheck, no elsewhere)
+#   PY=        the Pythons that py-* benchmarks run on, as scripts/pythons
+#              lists them (3.11d 3.11 2.7 ...), or "default" (the seeds':
+#              Debian's 3.11 debug and release, 2.7, the newest 3.12+) or
+#              "all"; PYTHONS= is the same knob.  BENCH=py-range@3.11 picks
+#              one directly.
+#   MODE=      annotate|malloc|pymalloc: the runner's allocator for py-*
+#              (default per tool: annotate for massif and memcheck, malloc
+#              for dhat, pymalloc elsewhere)
 #   RESULTS=   results folder (default: results)
 #   V=1        show the build's commands
 #   CC, CFLAGS, LDFLAGS  yours: the project's own flags are added to them
@@ -25,6 +33,7 @@ GNUPLOT ?= gnuplot
 LTRACE ?= ltrace
 STRACE ?= strace
 RESULTS ?= results
+PY ?= $(PYTHONS)
 BUILD := build
 
 # The project's flags.  -g always: the tools need line numbers.
@@ -45,14 +54,16 @@ endif
 shq = '$(subst ','\'',$(1))'
 ifneq ($(filter all $(TOOLS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
-	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) 2>&1)
+	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
+	$(call shq,$(PY)) 2>&1)
 ifneq ($(RW_BAD),)
 $(error $(RW_BAD))
 endif
 endif
 
 RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
-	$(if $(ANNOTATE),-a $(ANNOTATE)) -o $(RESULTS) $(BENCH)
+	$(if $(ANNOTATE),-a $(ANNOTATE)) $(if $(MODE),-m $(MODE)) \
+	$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS) $(BENCH)
 RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC))
 
@@ -71,8 +82,13 @@ $(TOOLS): deps build
 dhat all: nvalgrind
 
 # --- build ------------------------------------------------------------------
-.PHONY: build
-build: $(BINS)
+.PHONY: build runners
+build: $(BINS) runners
+
+# The embedded-CPython runner, once per Python found (scripts/pythons).
+runners:
+	@CC=$(call shq,$(CC)) CFLAGS=$(call shq,$(CFLAGS)) LDFLAGS=$(call shq,$(LDFLAGS)) \
+		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/build-runners
 
 $(BUILD)/c-range: RW_OPT := -O0
 $(BUILD)/c-range-O2 $(BUILD)/c-intlist $(BUILD)/c-accu: RW_OPT := -O2
@@ -125,7 +141,8 @@ help:
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
 	@echo '  memcheck   - errors and leaks (the suite checking itself)'
 	@echo 'Build:'
-	@echo '  build      - the benchmarks, in $(BUILD)/ (V=1 shows commands)'
+	@echo '  build      - the benchmarks and runners, in $(BUILD)/ (V=1 shows commands)'
+	@echo '  runners    - the embedded-CPython runner, once per Python found'
 	@echo '  nvalgrind  - the same with -DNVALGRIND, in $(BUILD)/nvalgrind/'
 	@echo '  deps       - install missing Debian packages (as root) or say how'
 	@echo 'Test:'

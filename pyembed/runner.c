@@ -510,7 +510,8 @@ static int run_snippet(const char *path, const char *code)
 	 */
 	phase("setup");
 	if (!measure_all) {
-		CALLGRIND_ZERO_STATS;
+		if (!rw_silent)
+			CALLGRIND_ZERO_STATS;
 		rw_measure_start();
 	}
 	if (fp != NULL)
@@ -605,7 +606,7 @@ static void usage(FILE *to)
 {
 	fprintf(to,
 		"usage: %s [--mode=annotate|malloc|pymalloc] [--measure=snippet|all]\n"
-		"       [--times] (SNIPPET.py | -c CODE) [ARG...]\n"
+		"       [--times] [--requests=no] (SNIPPET.py | -c CODE) [ARG...]\n"
 		"  Run a Python snippet in an embedded CPython %s (%s), measuring\n"
 		"  only the snippet; `import vg` marks phases (vg.phase(\"build\")).\n"
 		"  --mode=annotate  pymalloc's blocks reported to Valgrind (default\n"
@@ -616,6 +617,8 @@ static void usage(FILE *to)
 		"                     run valgrind with --instr-atstart=no)\n"
 		"  --measure=all    count start-up and finalisation too, as parts\n"
 		"  --times          print each phase's wall time to stderr\n"
+		"  --requests=no    issue no Callgrind requests (for DHAT, which\n"
+		"                   warns at each one; use with --mode=malloc)\n"
 		"  sys.argv is [SNIPPET.py or -c, ARG...]; the hash seed is 0.\n"
 		"  A snippet that cannot run here exits 77 (skip).\n"
 		"example: valgrind --tool=callgrind --instr-atstart=no %s \\\n"
@@ -653,6 +656,8 @@ int main(int argc, char **argv)
 			cli_usage_error(prog, "unknown --measure '%s' (allowed: snippet, all)", a + 10);
 		} else if (!strcmp(a, "--times")) {
 			print_times = 1;
+		} else if (!strcmp(a, "--requests=no")) {
+			rw_silent = 1;
 		} else if (!strcmp(a, "-c")) {
 			if (i + 1 == argc)
 				cli_usage_error(prog, "-c needs the code to run");

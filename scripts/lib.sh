@@ -3,7 +3,8 @@
 #
 # A driver sets TOOL, defines usage() and run_one(), then:
 #   . "$(dirname "$0")/lib.sh"
-#   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -o DIR, BENCH...
+#   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -m MODE, -p PY,
+#                             # -o DIR, BENCH...
 #   rw_for_each_bench         # progress, temp dirs, context, atomic commit
 #
 # run_one BENCH DIR runs the tool on BENCH with its raw output in DIR, a
@@ -17,8 +18,10 @@
 prog=${0##*/}
 RW_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RW_BUILD=${RW_BUILD:-$RW_ROOT/build}
-RW_BIN_DIR=$RW_BUILD	# where the benchmarks' binaries are
-RW_BENCHES="c-range c-range-O2 c-intlist c-accu"
+RW_BIN_DIR=$RW_BUILD	# where the native benchmarks' binaries are
+RW_C_BENCHES="c-range c-range-O2 c-intlist c-accu"
+RW_PY_BENCHES="py-range py-array py-numpy"	# each runs as NAME@PYTHON
+RW_BENCHES="$RW_C_BENCHES $RW_PY_BENCHES"
 VALGRIND=${VALGRIND:-valgrind}
 
 # --- messages ----------------------------------------------------------------
@@ -52,12 +55,58 @@ rw_count() {
 	printf '%s\n' "$_v"
 }
 
+# rw_pythons [SELECTION...]: "TAG VERSION CONFIG EXE" lines (scripts/pythons);
+# exits 2 naming an unknown Python.
+rw_pythons() {
+	"$RW_ROOT/scripts/pythons" "$@" || exit 2
+}
+
+# rw_check_bench NAME: a native benchmark, or py-X@TAG with TAG a Python
+# found here; else exit 2 naming what is allowed.
 rw_check_bench() {
-	for _b in $RW_BENCHES; do
-		[ "$1" = "$_b" ] && return 0
-	done
+	case $1 in
+	py-*@*)
+		for _cb in $RW_PY_BENCHES; do
+			[ "${1%%@*}" = "$_cb" ] && { rw_pythons "${1#*@}" >/dev/null; return 0; }
+		done ;;
+	*)
+		for _cb in $RW_BENCHES; do
+			[ "$1" = "$_cb" ] && return 0
+		done ;;
+	esac
 	# shellcheck disable=SC2001 # POSIX sh has no ${var//a/b}
-	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'))"
+	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'); py-* take @PYTHON)"
+}
+
+# rw_expand BENCH...: each py-X without @ becomes py-X@TAG for the Pythons
+# that PY selects (default: the seeds' Pythons, scripts/pythons default).
+rw_expand() {
+	_tags=
+	for _b in "$@"; do
+		case $_b in
+		py-*@*) echo "$_b" ;;
+		py-*)
+			if [ -z "$_tags" ]; then
+				# shellcheck disable=SC2086 # PY is a list of words
+				_tags=$(rw_pythons ${PY:-default}) || exit 2
+				_tags=$(echo "$_tags" | awk '{ print $1 }')
+			fi
+			for _t in $_tags; do echo "$_b@$_t"; done ;;
+		*) echo "$_b" ;;
+		esac
+	done
+}
+
+# rw_is_py BENCH: true for py-X@TAG.
+rw_is_py() { case $1 in py-*@*) return 0 ;; esac; return 1; }
+
+# rw_py_mode BENCH DEFAULT: the runner's allocator mode for BENCH: MODE if
+# set, else DEFAULT; Python 2 has only pymalloc.
+rw_py_mode() {
+	case ${1#*@} in
+	2.*) echo pymalloc ;;
+	*) echo "${MODE:-$2}" ;;
+	esac
 }
 
 # rw_default_n BENCH / rw_max_n BENCH: the default size, and the ceiling.
@@ -78,20 +127,24 @@ rw_max_n() {
 }
 
 # rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
-# benchmark's default), CHUNK, ANNOTATE, RESULTS and BENCHES.
+# benchmark's default), CHUNK, ANNOTATE, MODE, PY, RESULTS and BENCHES
+# (py-X expanded to py-X@TAG).  The same names in the environment are the
+# defaults (the Makefile's knobs).
 rw_parse_args() {
-	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} RESULTS=${RESULTS:-$RW_ROOT/results}
+	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} MODE=${MODE:-} PY=${PY:-}
+	RESULTS=${RESULTS:-$RW_ROOT/results}
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) usage; exit 0 ;;
-		-n | -c | -a | -o)
+		-n | -c | -a | -m | -p | -o)
 			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
 			case $1 in
-			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -o) RESULTS=$2 ;;
+			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -m) MODE=$2 ;;
+			-p) PY=$2 ;; -o) RESULTS=$2 ;;
 			esac
 			shift 2 ;;
 		--) shift; break ;;
-		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -o, -h)" ;;
+		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -p, -o, -h)" ;;
 		*) break ;;
 		esac
 	done
@@ -99,19 +152,35 @@ rw_parse_args() {
 	rw_check_args
 }
 
-# rw_check_args: validate N, CHUNK, ANNOTATE, BENCHES (exit 2 on the first
-# bad one).  Also used by the Makefile, through scripts/check-args.
+# rw_check_args: validate the knobs and expand BENCHES (exit 2 on the
+# first bad value).  Also used by the Makefile, through scripts/check-args.
 rw_check_args() {
-	for _b in $BENCHES; do
-		rw_check_bench "$_b"
-		[ -z "$N" ] || rw_count N "$N" "$(rw_max_n "$_b")" >/dev/null
-	done
-	[ -z "$N" ] || N=$(rw_count N "$N" 1000000000000) || exit 2
-	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 	case $ANNOTATE in
 	'' | yes | no) ;;
 	*) usage_error "ANNOTATE '$ANNOTATE' is not yes or no" ;;
 	esac
+	case $MODE in
+	'' | annotate | malloc | pymalloc) ;;
+	*) usage_error "MODE '$MODE' is not annotate, malloc or pymalloc" ;;
+	esac
+	for _b in $BENCHES; do
+		case $_b in
+		py-*@*) ;;
+		py-*) rw_check_bench "$_b" ;;	# the name; @TAG is checked below
+		esac
+	done
+	# shellcheck disable=SC2086 # BENCHES is a list of words
+	BENCHES=$(rw_expand $BENCHES) || exit 2
+	for _b in $BENCHES; do
+		rw_check_bench "$_b"
+		[ -z "$N" ] || rw_count N "$N" "$(rw_max_n "$_b")" >/dev/null
+		case $MODE:$_b in
+		annotate:*@2.* | malloc:*@2.*)
+			usage_error "MODE '$MODE' needs Python 3.6+: $_b has only pymalloc" ;;
+		esac
+	done
+	[ -z "$N" ] || N=$(rw_count N "$N" 1000000000000) || exit 2
+	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 }
 
 # rw_require CMD...: exit 2 naming the first missing command.
@@ -123,15 +192,43 @@ rw_require() {
 }
 
 # --- the benchmark's command line ----------------------------------------------
-# rw_bench_args BENCH ANNOTATE: print the benchmark's arguments for size N
-# (or its default), annotation ANNOTATE (yes|no) and chunk CHUNK.
-rw_bench_args() {
+# rw_bench_bin BENCH: the binary that runs BENCH.
+rw_bench_bin() {
+	if rw_is_py "$1"; then
+		echo "$RW_BUILD/pyembed/pyrun-${1#*@}"
+	else
+		echo "$RW_BIN_DIR/$1"
+	fi
+}
+
+# rw_bench_cmd BENCH ANNOTATE PYMODE [RUNNER-OPTION...]: print the command
+# that runs BENCH at size N (or its default) and chunk CHUNK: a native
+# benchmark with annotation ANNOTATE (yes|no; the ANNOTATE knob wins), or
+# the runner in allocator mode PYMODE (the MODE knob wins) with the
+# RUNNER-OPTIONs.  Words: the suite's paths hold no blanks.
+rw_bench_cmd() {
 	_n=${N:-$(rw_default_n "$1")}
+	_bin=$(rw_bench_bin "$1")
 	case $1 in
-	c-intlist) echo "--annotate=$2 $_n" ;;
-	c-accu) echo "${CHUNK:+-c $CHUNK }$_n" ;;
-	*) echo "$_n" ;;
+	py-*@*)
+		_name=${1%%@*}
+		_mode=$(rw_py_mode "$1" "$3")
+		shift 3
+		echo "$_bin --mode=$_mode $* $RW_ROOT/pyembed/snippets/py_${_name#py-}.py $_n" ;;
+	c-intlist) echo "$_bin --annotate=${ANNOTATE:-$2} $_n" ;;
+	c-accu) echo "$_bin ${CHUNK:+-c $CHUNK }$_n" ;;
+	*) echo "$_bin $_n" ;;
 	esac
+}
+
+# rw_ltrace_x FUNCTION...: an ltrace -x filter for libc's FUNCTIONs.  A
+# breakpoint on the function itself sees every call, wherever it comes
+# from; tracing calls through a library's PLT (-e, the seed's way) misses
+# the tail calls an LTO build makes (Debian's libpython3.11 jumps to
+# malloc), and -l libpython* stops at every call into the interpreter:
+# 100x slower.
+rw_ltrace_x() {
+	for _f in "$@"; do printf '%s@libc.so*\n' "$_f"; done | paste -sd+ -
 }
 
 # rw_run CMD...: run CMD in the run's folder, so that the tool's output
@@ -162,7 +259,10 @@ rw_context() {
 		echo "kernel: $(uname -sr)"
 		echo "glibc: $(ldd --version 2>/dev/null | head -n 1)"
 		echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
-		echo "build flags: $(cat "$RW_BIN_DIR/$2.flags" 2>/dev/null)"
+		echo "build flags: $(cat "$(rw_bench_bin "$2").flags" 2>/dev/null)"
+		if rw_is_py "$2"; then
+			echo "python: $(cat "$(rw_bench_bin "$2").python" 2>/dev/null)"
+		fi
 		echo "valgrind: $($VALGRIND --version 2>/dev/null)"
 		echo "tool: $TOOL"
 		echo "benchmark: $2"
@@ -215,38 +315,43 @@ trap 'rw_cleanup; trap - INT; kill -INT $$' INT
 trap 'rw_cleanup; trap - TERM; kill -TERM $$' TERM
 
 # rw_for_each_bench: run run_one on each of BENCHES with a progress line
+# (its variables are _fe_*: sh has one namespace, and run_one shares it)
 # "[i/k] TOOL BENCH n=N … S s FIGURE".  Exits 1 if any run failed.
 rw_for_each_bench() {
-	_k=$(echo "$BENCHES" | wc -w) _i=0 _failed=0
-	for _b in $BENCHES; do
-		_i=$((_i + 1))
-		[ -x "$RW_BIN_DIR/$_b" ] ||
-			die "$RW_BIN_DIR/$_b is not built (run: make build nvalgrind)"
-		_dir=$RESULTS/$_b
-		if ! mkdir -p "$_dir" 2>/dev/null || [ ! -w "$_dir" ]; then
-			die "cannot write results to '$_dir'"
+	_fe_k=$(echo "$BENCHES" | wc -w) _fe_i=0 _fe_failed=0
+	for _fe_b in $BENCHES; do
+		_fe_i=$((_fe_i + 1))
+		_fe_bin=$(rw_bench_bin "$_fe_b")
+		[ -x "$_fe_bin" ] || die "$_fe_bin is not built (run: make build)"
+		_fe_dir=$RESULTS/$_fe_b
+		if ! mkdir -p "$_fe_dir" 2>/dev/null || [ ! -w "$_fe_dir" ]; then
+			die "cannot write results to '$_fe_dir'"
 		fi
-		rw_sweep_leftovers "$_dir"
-		RW_TMP=$_dir/.$TOOL.tmp.$$
+		rw_sweep_leftovers "$_fe_dir"
+		RW_TMP=$_fe_dir/.$TOOL.tmp.$$
 		mkdir "$RW_TMP" 2>/dev/null || die "cannot create $RW_TMP"
-		printf '[%d/%d] %s %s n=%s … ' "$_i" "$_k" "$TOOL" "$_b" \
-			"$(rw_group "${N:-$(rw_default_n "$_b")}")"
-		_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
-		if run_one "$_b" "$RW_TMP"; then _s=0; else _s=$?; fi
-		_t=$(($(date +%s) - _t0))
-		if [ "$_s" -eq 0 ]; then
-			rw_context "$RW_TMP/context" "$_b" 0
-			rw_commit "$RW_TMP" "$_dir/$TOOL"
-			echo "$_t s${RW_SUMMARY:+  $RW_SUMMARY}"
+		printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" "$_fe_b" \
+			"$(rw_group "${N:-$(rw_default_n "$_fe_b")}")"
+		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
+		if run_one "$_fe_b" "$RW_TMP"; then _fe_s=0; else _fe_s=$?; fi
+		_fe_t=$(($(date +%s) - _fe_t0))
+		if [ "$_fe_s" -eq 0 ]; then
+			rw_context "$RW_TMP/context" "$_fe_b" 0
+			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
+			echo "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
+		elif [ "$_fe_s" -eq 77 ] && rw_is_py "$_fe_b"; then
+			# The snippet said it cannot run here (sys.exit(77)).
+			echo "skipped: $(sed -n 's/^skip: //p' "$RW_TMP"/*.log | head -n 1)"
+			rm -rf "$RW_TMP"
 		else
-			echo "FAILED (exit $_s) after $_t s"
-			note "$_b: kept the previous result, if any, in $_dir/$TOOL;" \
+			echo "FAILED (exit $_fe_s) after $_fe_t s"
+			note "$_fe_b: kept the previous result, if any, in $_fe_dir/$TOOL;" \
 				"the failed run's log:"
 			tail -n 5 "$RW_TMP"/*.log >&2 2>/dev/null
 			rm -rf "$RW_TMP"
-			_failed=$((_failed + 1))
+			_fe_failed=$((_fe_failed + 1))
 		fi
 		RW_TMP=
 	done
-	[ "$_failed" -eq 0 ] || die "$_failed of $_k runs failed"
+	[ "$_fe_failed" -eq 0 ] || die "$_fe_failed of $_fe_k runs failed"
 }

@@ -1,0 +1,17 @@
+# py-array: the seed's first suggested fix, the same N ints in an
+# array('l'): one buffer of machine integers, no int objects.
+#
+# Built from an iterator, so no list of ints exists on the way (xrange on
+# Python 2).  Phases: build, drop.
+import sys
+from array import array
+import vg
+
+n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000000
+numbers = xrange(n) if sys.version_info[0] == 2 else range(n)  # noqa: F821
+
+vg.phase("build")
+x = array("l", numbers)
+
+vg.phase("drop")
+del x
