@@ -82,8 +82,9 @@ $(TOOLS): deps build
 dhat all: nvalgrind
 
 # --- build ------------------------------------------------------------------
-.PHONY: build runners
-build: $(BINS) runners
+.PHONY: build cbuild runners
+build: cbuild runners
+cbuild: $(BINS)
 
 # The embedded-CPython runner, once per Python found (scripts/pythons).
 runners:
@@ -107,7 +108,7 @@ $(BINS): c/rw.h c/cli.h Makefile
 .PHONY: nvalgrind
 nvalgrind:
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/nvalgrind \
-		CFLAGS='$(CFLAGS) -DNVALGRIND' build
+		CFLAGS='$(CFLAGS) -DNVALGRIND' cbuild
 
 # --- dependencies -----------------------------------------------------------
 .PHONY: deps test-deps

@@ -207,6 +207,7 @@ static void note_alloc(void *p, size_t size, int zeroed)
 {
 	struct arena *a = p != NULL ? arena_of(p) : NULL;
 
+	(void)zeroed;		/* unused with -DNVALGRIND */
 	if (a == NULL)
 		return;
 	*size_slot(a, p) = (uint16_t)size;
@@ -497,10 +498,10 @@ static int run_snippet(const char *path, const char *code)
 			goto error;
 		}
 		Py_DECREF(file);
-		if ((fp = fopen(path, "r")) == NULL) {
+		if ((fp = fopen(path, "r")) == NULL) {	/* checked in main() */
 			fprintf(stderr, "%s: error: cannot read snippet '%s': %s\n",
 				prog, path, strerror(errno));
-			return 1;
+			return 2;
 		}
 	}
 	/*
@@ -672,6 +673,14 @@ int main(int argc, char **argv)
 	}
 	if (code == NULL && path == NULL)
 		cli_usage_error(prog, "no snippet: give SNIPPET.py or -c CODE (see %s --help)", prog);
+	if (path != NULL) {	/* before starting Python: bad input fails fast */
+		FILE *f = fopen(path, "r");
+
+		if (f == NULL)
+			cli_usage_error(prog, "cannot read snippet '%s': %s", path,
+					strerror(errno));
+		fclose(f);
+	}
 	if (!mode_set)
 		mode = HAVE_ALLOCATOR_API && rw_on_valgrind() ? MODE_ANNOTATE : MODE_PYMALLOC;
 	if (!HAVE_ALLOCATOR_API && mode != MODE_PYMALLOC)

@@ -30,7 +30,7 @@ rejects() {
 }
 
 @test "make: an unknown benchmark names it and the allowed ones" {
-	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu\)" \
+	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu, py-range, py-array, py-numpy; py-\* take @PYTHON\)" \
 		make -s -C "$ROOT" massif BENCH=nope RESULTS="$RESULTS"
 }
 
@@ -60,12 +60,34 @@ rejects() {
 	rejects 2 "CHUNK '1.5' is not a whole number" make -s -C "$ROOT" callgrind BENCH=c-accu CHUNK=1.5 RESULTS="$RESULTS"
 }
 
+@test "make: an unknown Python names the ones found" {
+	rejects 2 "unknown Python '9.9' \(found: 3.11d, 3.11" make -s -C "$ROOT" callgrind BENCH=py-range@9.9 RESULTS="$RESULTS"
+}
+
+@test "make: an unknown Python benchmark" {
+	rejects 2 "unknown benchmark 'py-nope@3.11'" make -s -C "$ROOT" callgrind BENCH=py-nope@3.11 RESULTS="$RESULTS"
+}
+
+@test "make: PY= with an unknown Python" {
+	rejects 2 "unknown Python 'x'" make -s -C "$ROOT" massif BENCH=py-range PY=x RESULTS="$RESULTS"
+}
+
+@test "make: an unknown MODE" {
+	rejects 2 "MODE 'fast' is not annotate, malloc or pymalloc" make -s -C "$ROOT" massif MODE=fast RESULTS="$RESULTS"
+}
+
+@test "make: MODE=annotate on Python 2.7, which has no allocator API" {
+	"$ROOT"/scripts/pythons 2.7 >/dev/null 2>&1 || skip "no Python 2.7 here"
+	rejects 2 "MODE 'annotate' needs Python 3.6\+: py-range@2.7 has only pymalloc" \
+		make -s -C "$ROOT" massif MODE=annotate BENCH=py-range@2.7 RESULTS="$RESULTS"
+}
+
 @test "driver: an unknown benchmark" {
 	rejects 2 "^callgrind: error: unknown benchmark 'c-nope'" "$ROOT"/scripts/callgrind -o "$RESULTS" c-nope
 }
 
 @test "driver: an unknown option" {
-	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -o, -h\)" "$ROOT"/scripts/massif -x c-range
+	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -m, -p, -o, -h\)" "$ROOT"/scripts/massif -x c-range
 }
 
 @test "driver: an option without its value" {

@@ -45,6 +45,13 @@ requests() {
 	done
 }
 
+@test "C: the runner builds with -Werror against every Python found" {
+	run env CFLAGS=-Werror RW_BUILD="$BATS_FILE_TMPDIR/rw" "$ROOT"/scripts/build-runners
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"skipped"* ]]
+	equals "$("$ROOT"/scripts/pythons | wc -l)" "$(ls "$BATS_FILE_TMPDIR"/rw/pyembed/pyrun-*.python | wc -l)"
+}
+
 @test "C: ASan and UBSan find nothing at small sizes" {
 	make -s -C "$ROOT" BUILD="$BATS_FILE_TMPDIR/asan" \
 		CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
@@ -71,7 +78,7 @@ requests() {
 }
 
 @test "--help: every driver prints its usage on stdout and exits 0" {
-	for s in callgrind massif dhat ltrace strace timeline memcheck deps; do
+	for s in callgrind massif dhat ltrace strace timeline memcheck deps pythons build-runners; do
 		run --separate-stderr "$ROOT/scripts/$s" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"USAGE: scripts/$s"* ]]
@@ -79,8 +86,8 @@ requests() {
 	done
 }
 
-@test "--help: every benchmark prints its usage on stdout and exits 0" {
-	for b in $BENCHES; do
+@test "--help: every benchmark and runner prints its usage on stdout and exits 0" {
+	for b in $BENCHES pyembed/pyrun-3.11; do
 		run "$ROOT/build/$b" --help
 		[ "$status" -eq 0 ]
 		[[ "${lines[0]}" == usage:* ]]

@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# The embedded-CPython runner: snippet-only counts, pymalloc made visible,
+# every mode on every Python found, errors.  Small sizes; the seed's sizes
+# run in `make`.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+N=1000000
+
+setup_file() {
+	setup_results
+	export PYTHONS_FOUND
+	PYTHONS_FOUND=$("$ROOT"/scripts/pythons all | awk '{ print $1 }' | paste -sd' ' -)
+	R=$RESULTS
+	for m in annotate pymalloc malloc; do
+		"$ROOT"/scripts/massif -m "$m" -n "$N" -o "$R/$m" py-range@3.11 >&3
+	done
+	"$ROOT"/scripts/callgrind -n 100000 -o "$R/cg1" py-range@3.11 >&3
+	"$ROOT"/scripts/callgrind -n 100000 -o "$R/cg2" py-range@3.11 >&3
+}
+
+# has_python TAG: skip the test when that Python is not here.
+has_python() {
+	case " $PYTHONS_FOUND " in
+	*" $1 "*) ;;
+	*) skip "Python $1 not found here (scripts/pythons lists: $PYTHONS_FOUND)" ;;
+	esac
+}
+
+peak() {	# peak useful heap from a massif.tsv and phases.tsv
+	awk -F'\t' 'FNR == 1 { col = FILENAME ~ /phases/ ? 4 : 3; next }
+		$col + 0 > p { p = $col } END { printf "%.0f", p }' "$1/massif.tsv" "$1/phases.tsv"
+}
+
+@test "massif, annotated: pymalloc's ints are heap, ~32 B each, plus the 8N list" {
+	p=$(peak "$RESULTS/annotate/py-range@3.11/massif")
+	between $((39 * N)) "$p" $((44 * N))
+}
+
+@test "massif, annotated: the ints sit under a PyLong allocation stack" {
+	f=$(ls "$RESULTS"/annotate/py-range@3.11/massif/snapshot.*.build)
+	run awk '/^ *n[0-9]+: [0-9]+ .*PyLong_FromLong/ { if ($2 > m) m = $2 } END { print m + 0 }' "$f"
+	between $((30 * N)) "$output" $((33 * N))
+	# --alloc-fn keeps the hook that reports them off the stacks
+	! grep -q 'n[0-9]*: [0-9]* .*note_alloc' "$f"
+}
+
+@test "massif, plain pymalloc: the ints hide in arenas; only the list shows" {
+	p=$(peak "$RESULTS/pymalloc/py-range@3.11/massif")
+	between $((8 * N)) "$p" $((10 * N))
+}
+
+@test "massif: annotated pymalloc and malloc mode agree within 2 %" {
+	a=$(peak "$RESULTS/annotate/py-range@3.11/massif")
+	m=$(peak "$RESULTS/malloc/py-range@3.11/massif")
+	between 0.98 "$(awk -v a="$a" -v m="$m" 'BEGIN { print a / m }')" 1.02
+}
+
+@test "massif: a snapshot at each phase end: startup setup build drop finalize" {
+	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/annotate/py-range@3.11/massif/phases.tsv"
+	equals "startup setup build drop finalize " "$output"
+}
+
+@test "callgrind: one part per snippet phase, nothing from start-up" {
+	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv"
+	equals "setup build drop exit " "$output"
+	for f in "$RESULTS"/cg1/py-range@3.11/callgrind/callgrind.out*; do
+		callgrind_annotate "$f" >/dev/null
+	done
+}
+
+@test "callgrind: counts repeat exactly run to run (hash seed fixed)" {
+	equals "$(cut -f3 "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv")" \
+		"$(cut -f3 "$RESULTS/cg2/py-range@3.11/callgrind/phases.tsv")"
+}
+
+# snippet_share TAG: the runner's snippet-only Ir over the whole-process Ir
+# of the same interpreter running the same code with python -c.
+snippet_share() {
+	exe=$(cut -d' ' -f4 "$ROOT/build/pyembed/pyrun-$1.python")
+	"$ROOT"/scripts/callgrind -n 100000 -o "$RESULTS/share" "py-range@$1" >&3
+	part=$(awk -F'\t' 'NR > 1 { t += $3 } END { print t }' "$RESULTS/share/py-range@$1/callgrind/phases.tsv")
+	valgrind --tool=callgrind --callgrind-out-file="$BATS_TEST_TMPDIR/whole" \
+		"$exe" -c 'list(range(100000))' 2>"$BATS_TEST_TMPDIR/log"
+	whole=$(awk '/^totals:/ { print $2 }' "$BATS_TEST_TMPDIR/whole")
+	awk -v p="$part" -v w="$whole" 'BEGIN { print p / w }'
+}
+
+@test "callgrind: snippet-only is under 60 % of the whole process (Debian 3.11)" {
+	between 0 "$(snippet_share 3.11)" 0.60
+}
+
+@test "callgrind: snippet-only is under 60 % of the whole process (pyenv 3.11)" {
+	has_python 3.11.7
+	between 0 "$(snippet_share 3.11.7)" 0.60
+}
+
+@test "ltrace, 2.7: the int free list's 992-byte blocks, one per 41 ints" {
+	has_python 2.7
+	"$ROOT"/scripts/ltrace -n 100000 -o "$RESULTS" py-range@2.7 >&3
+	run awk '$2 == 992 { print $1 }' "$RESULTS/py-range@2.7/ltrace/malloc-sizes.txt"
+	between 2440 "$output" 2460	# ceil(N/41), plus the interpreter's own ints
+	run awk '$2 == 800000 { print $1 }' "$RESULTS/py-range@2.7/ltrace/malloc-sizes.txt"
+	equals 1 "$output"
+}
+
+# errors TAG MODE: Memcheck's error count for the varied snippet.
+errors() {
+	valgrind --tool=memcheck --suppressions="$ROOT/pyembed/python.supp" \
+		--log-file="$BATS_TEST_TMPDIR/mc.$1.$2" \
+		"$ROOT/build/pyembed/pyrun-$1" --mode="$2" "$BATS_TEST_DIRNAME/varied.py" >/dev/null
+	sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$BATS_TEST_TMPDIR/mc.$1.$2"
+}
+
+@test "memcheck: annotation adds no error over malloc mode (3.11)" {
+	a=$(errors 3.11 annotate) m=$(errors 3.11 malloc)
+	[ -n "$a" ] && [ "$a" -le "$m" ] || { echo "annotate $a > malloc $m" >&2; false; }
+}
+
+@test "memcheck: annotation adds no error over malloc mode (3.13, else 3.11d)" {
+	t=3.13
+	case " $PYTHONS_FOUND " in *" 3.13 "*) ;; *) t=3.11d ;; esac
+	has_python "$t"
+	a=$(errors "$t" annotate) m=$(errors "$t" malloc)
+	[ -n "$a" ] && [ "$a" -le "$m" ] || { echo "$t: annotate $a > malloc $m" >&2; false; }
+}
+
+@test "memcheck: 3.6-3.9 are clean with python.supp (pymalloc's address check)" {
+	has_python 3.8
+	equals 0 "$(errors 3.8 annotate)"
+}
+
+@test "every mode runs on every Python found, with the hash seed fixed at 0" {
+	for t in $PYTHONS_FOUND; do
+		exe=$(cut -d' ' -f4 "$ROOT/build/pyembed/pyrun-$t.python")
+		want=$(PYTHONHASHSEED=0 "$exe" -c 'print(hash("rangewall"))')
+		modes="annotate malloc pymalloc"
+		case $t in 2.*) modes=pymalloc ;; esac
+		for m in $modes; do
+			run valgrind -q --tool=none "$ROOT/build/pyembed/pyrun-$t" --mode="$m" \
+				-c 'import vg; print(vg.mode, vg.running(), hash("rangewall"))'
+			[ "$status" -eq 0 ] || { echo "$t $m: exit $status: $output" >&2; false; }
+			equals "$m True $want" "$(echo "$output" | tr -d "(),'")"
+		done
+	done
+}
+
+@test "natively the default mode is pymalloc, untouched" {
+	run "$ROOT/build/pyembed/pyrun-3.11" -c 'import vg; print(vg.mode, vg.running())'
+	equals "pymalloc False" "$output"
+}
+
+@test "a snippet that raises: its traceback, exit 1" {
+	run --separate-stderr "$ROOT/build/pyembed/pyrun-3.11" -c 'raise ValueError("boom")'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"Traceback"*"ValueError: boom" ]]
+}
+
+@test "sys.exit(N) in a snippet is the exit status" {
+	run "$ROOT/build/pyembed/pyrun-3.11" -c 'import sys; sys.exit(3)'
+	[ "$status" -eq 3 ]
+}
+
+@test "a missing snippet file: one line, exit 2, before Python starts" {
+	run --separate-stderr "$ROOT/build/pyembed/pyrun-3.11" /nonexistent/snippet.py
+	[ "$status" -eq 2 ]
+	equals "pyrun-3.11: error: cannot read snippet '/nonexistent/snippet.py': No such file or directory" "$stderr"
+}
+
+@test "an unknown mode: one line, exit 2" {
+	run --separate-stderr "$ROOT/build/pyembed/pyrun-3.11" --mode=fast x.py
+	[ "$status" -eq 2 ]
+	equals "pyrun-3.11: error: unknown mode 'fast' (allowed: annotate, malloc, pymalloc)" "$stderr"
+}
+
+@test "a bad phase name is a ValueError in the snippet" {
+	run --separate-stderr "$ROOT/build/pyembed/pyrun-3.11" -c 'import vg; vg.phase("a b")'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"ValueError: vg: phase name 'a b' must be"* ]]
+}
+
+@test "py-numpy: runs on Debian's 3.11 (python3-numpy)" {
+	run "$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS/np" py-numpy@3.11
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"py-numpy@3.11 n=1,000 … "*" Ir" ]]
+}
+
+@test "py-numpy: where numpy does not import, a skip with the reason" {
+	has_python 3.13	# pyenv's, without numpy
+	"$ROOT/build/pyembed/pyrun-3.13" -c 'import numpy' 2>/dev/null &&
+		skip "numpy imports on pyenv's 3.13 here"
+	run "$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS/np" py-numpy@3.13
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipped: numpy is not importable on this Python" ]]
+	[ ! -e "$RESULTS/np/py-numpy@3.13/callgrind" ]
+}
+
+@test "with pyenv hidden, only Debian's Pythons are found and built" {
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/pythons
+	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
+	run env PYENV_ROOT=/nonexistent RW_BUILD="$BATS_TEST_TMPDIR/b" "$ROOT"/scripts/build-runners
+	[ "$status" -eq 0 ]
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default
+	[ "$status" -eq 0 ]
+	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' ''
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11)" ]]
+}
