@@ -132,7 +132,7 @@ clean-results:
 # --- help -------------------------------------------------------------------
 .PHONY: help
 help:
-	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, RESULTS=):'
+	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, RESULTS=):'
 	@echo '* all        - every tool on every benchmark, at the seeds'"'"' sizes'
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
@@ -154,3 +154,5 @@ help:
 	@echo 'Examples:'
 	@echo '  make callgrind BENCH=c-range'
 	@echo '  make massif BENCH=c-intlist N=1000000 ANNOTATE=no'
+	@echo '  make massif BENCH=py-range PY=3.11 MODE=pymalloc'
+	@echo '  make callgrind BENCH=py-range@2.7 N=1000000'

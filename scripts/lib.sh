@@ -61,13 +61,22 @@ rw_pythons() {
 	"$RW_ROOT/scripts/pythons" "$@" || exit 2
 }
 
+# rw_check_python TAG: exit 2 unless TAG is a Python found here.  Asks
+# scripts/pythons once (it runs every interpreter), then remembers.
+RW_PYTHONS_FOUND=''
+rw_check_python() {
+	[ -n "$RW_PYTHONS_FOUND" ] || RW_PYTHONS_FOUND=$(rw_pythons all | awk '{ print $1 }')
+	printf '%s\n' "$RW_PYTHONS_FOUND" | grep -qxF -- "$1" ||
+		usage_error "unknown Python '$1' (found: $(printf '%s\n' "$RW_PYTHONS_FOUND" | paste -sd, - | sed 's/,/, /g'))"
+}
+
 # rw_check_bench NAME: a native benchmark, or py-X@TAG with TAG a Python
 # found here; else exit 2 naming what is allowed.
 rw_check_bench() {
 	case $1 in
 	py-*@*)
 		for _cb in $RW_PY_BENCHES; do
-			[ "${1%%@*}" = "$_cb" ] && { rw_pythons "${1#*@}" >/dev/null; return 0; }
+			[ "${1%%@*}" = "$_cb" ] && { rw_check_python "${1#*@}"; return 0; }
 		done ;;
 	*)
 		for _cb in $RW_BENCHES; do
