@@ -78,12 +78,9 @@ all: deps build
 $(TOOLS): deps build
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
 
-# DHAT runs the -DNVALGRIND build (see scripts/dhat).
-dhat all: nvalgrind
-
 # --- build ------------------------------------------------------------------
 .PHONY: build cbuild runners
-build: cbuild runners
+build: cbuild runners nvalgrind
 cbuild: $(BINS)
 
 # The embedded-CPython runner, once per Python found (scripts/pythons).
@@ -142,7 +139,8 @@ help:
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
 	@echo '  memcheck   - errors and leaks (the suite checking itself)'
 	@echo 'Build:'
-	@echo '  build      - the benchmarks and runners, in $(BUILD)/ (V=1 shows commands)'
+	@echo '  build      - the benchmarks, their -DNVALGRIND twins and the runners,'
+	@echo '               in $(BUILD)/ (V=1 shows commands)'
 	@echo '  runners    - the embedded-CPython runner, once per Python found'
 	@echo '  nvalgrind  - the same with -DNVALGRIND, in $(BUILD)/nvalgrind/'
 	@echo '  deps       - install missing Debian packages (as root) or say how'

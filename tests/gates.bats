@@ -9,7 +9,7 @@ BENCHES="c-range c-range-O2 c-intlist c-accu"
 
 setup_file() {
 	setup_results
-	"$ROOT"/scripts/memcheck -n 20000 -c 100 -o "$RESULTS" >&3
+	"$ROOT"/scripts/memcheck -n 20000 -c 100 -o "$RESULTS" $BENCHES >&3
 }
 
 # shell_files: every shell script in the project.
