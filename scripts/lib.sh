@@ -20,7 +20,7 @@ RW_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RW_BUILD=${RW_BUILD:-$RW_ROOT/build}
 RW_BIN_DIR=$RW_BUILD	# where the native benchmarks' binaries are
 RW_C_BENCHES="c-range c-range-O2 c-intlist c-accu"
-RW_PY_BENCHES="py-range py-array py-numpy"	# each runs as NAME@PYTHON
+RW_PY_BENCHES="py-range py-array py-numpy py-stringio py-stringio-getvalue" # NAME@PY
 RW_BENCHES="$RW_C_BENCHES $RW_PY_BENCHES"
 VALGRIND=${VALGRIND:-valgrind}
 
@@ -124,15 +124,31 @@ rw_py_mode() {
 RW_ELEMENTS_DEFAULT=10000000	# the seed's range(10000000)
 rw_default_n() {
 	case $1 in
-	c-accu) echo 100000 ;;		# writes: the wall is the 100,000th
+	c-accu | py-stringio*) echo 100000 ;;	# writes: the wall is the 100,000th
 	*) echo "$RW_ELEMENTS_DEFAULT" ;;
 	esac
 }
 rw_max_n() {
 	case $1 in
-	c-accu) echo 1000000000000 ;;
+	c-accu | py-stringio*) echo 1000000000000 ;;
 	*) echo 1000000000 ;;
 	esac
+}
+
+# rw_writes_fit BENCH: for the accumulator benchmarks, exit 2 before
+# anything runs if N writes of CHUNK bytes (default 10,000) cannot be held
+# at once in the memory available: the join needs every byte written in
+# one block (twice, with getvalue).
+rw_writes_fit() {
+	case $1 in c-accu | py-stringio*) ;; *) return 0 ;; esac
+	_copies=1
+	case $1 in *-getvalue) _copies=2 ;; esac
+	_need=$(awk -v n="${N:-$(rw_default_n "$1")}" -v c="${CHUNK:-10000}" \
+		-v k="$_copies" 'BEGIN { printf "%.0f", n * c * k }')
+	_avail=$(awk '/^MemAvailable:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo 2>/dev/null)
+	if [ -n "$_avail" ] && awk -v a="$_need" -v b="$_avail" 'BEGIN { exit !(a > b) }'; then
+		usage_error "$1: $(rw_group "${N:-$(rw_default_n "$1")}") writes of $(rw_group "${CHUNK:-10000}") bytes need $(rw_group "$_need") bytes at once, but only $(rw_group "$_avail") are available (MemAvailable)"
+	fi
 }
 
 # rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
@@ -190,6 +206,9 @@ rw_check_args() {
 	done
 	[ -z "$N" ] || N=$(rw_count N "$N" 1000000000000) || exit 2
 	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
+	for _b in $BENCHES; do
+		rw_writes_fit "$_b"
+	done
 }
 
 # rw_require CMD...: exit 2 naming the first missing command.
@@ -219,6 +238,12 @@ rw_bench_cmd() {
 	_n=${N:-$(rw_default_n "$1")}
 	_bin=$(rw_bench_bin "$1")
 	case $1 in
+	py-stringio*@*)
+		_mode=$(rw_py_mode "$1" "$3")
+		_extra=
+		case $1 in *-getvalue@*) _extra=getvalue ;; esac
+		shift 3
+		echo "$_bin --mode=$_mode $* $RW_ROOT/pyembed/snippets/py_stringio.py $_n ${CHUNK:-10000} $_extra" ;;
 	py-*@*)
 		_name=${1%%@*}
 		_mode=$(rw_py_mode "$1" "$3")
