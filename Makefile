@@ -52,7 +52,7 @@ endif
 
 # --- input checks: bad knobs stop make with one line, exit 2 -----------------
 shq = '$(subst ','\'',$(1))'
-ifneq ($(filter all $(TOOLS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter all sweep $(TOOLS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
 	$(call shq,$(PY)) 2>&1)
@@ -72,11 +72,18 @@ RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 all: deps build
 	@for t in ltrace strace timeline massif dhat callgrind; do \
 		$(RW_TOOL_ENV) scripts/$$t $(RW_DRIVER_ARGS) || exit; done
+	@$(if $(BENCH),,$(RW_TOOL_ENV) scripts/sweep $(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS))
 	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
 
 .PHONY: $(TOOLS)
 $(TOOLS): deps build
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
+
+# The StringIO sweep times writes natively: N= writes, CHUNK=, PY=.
+.PHONY: sweep
+sweep: deps build
+	@$(RW_TOOL_ENV) scripts/sweep $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
+		$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS)
 
 # --- build ------------------------------------------------------------------
 .PHONY: build cbuild runners
@@ -138,6 +145,8 @@ help:
 	@echo '  strace     - memory system calls (brk, mmap, munmap)'
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
 	@echo '  memcheck   - errors and leaks (the suite checking itself)'
+	@echo '  sweep      - every StringIO write timed natively: the wall, plotted'
+	@echo '               (N= writes, default 300,000; CHUNK=, default 1,000; PY=)'
 	@echo 'Build:'
 	@echo '  build      - the benchmarks, their -DNVALGRIND twins and the runners,'
 	@echo '               in $(BUILD)/ (V=1 shows commands)'

@@ -16,12 +16,15 @@
  *
  * Phases: "writes" for a run of writes that only store references, "flush"
  * for a write that joins, "getvalue" (with --getvalue, the seed's fix:
- * force the join once at the end), "free".
+ * force the join once at the end), "free".  --timings FILE writes each
+ * write's wall time (make sweep).
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "rw.h"
@@ -148,6 +151,32 @@ static struct accu_str *accu_getvalue(struct accu *a)
 	return accu_join(&a->large);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Write "write,ns" rows for the `n` timings; exits 1 on failure. */
+static void write_timings(const char *path, const uint64_t *ns, unsigned long long n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: error: cannot write '%s'\n", prog, path);
+		exit(1);
+	}
+	fputs("write,ns\n", f);
+	for (unsigned long long i = 0; i < n; i++)
+		fprintf(f, "%llu,%llu\n", i + 1, (unsigned long long)ns[i]);
+	if (fclose(f) != 0) {
+		fprintf(stderr, "%s: error: cannot write '%s'\n", prog, path);
+		exit(1);
+	}
+}
+
 /* MemAvailable from /proc/meminfo in bytes, or 0 when unknown. */
 static unsigned long long mem_available(void)
 {
@@ -167,7 +196,8 @@ static unsigned long long mem_available(void)
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"usage: c-accu [-c CHUNK] [-t THRESHOLD] [--getvalue] [WRITES]\n"
+		"usage: c-accu [-c CHUNK] [-t THRESHOLD] [--getvalue] [--timings FILE]\n"
+		"              [WRITES]\n"
 		"  Model StringIO.write on CPython <= 3.11: WRITES writes of one\n"
 		"  CHUNK-byte string store references; every THRESHOLD-th joins\n"
 		"  them (the memmove wall).  Phases: writes, flush, [getvalue], free.\n"
@@ -176,6 +206,7 @@ static void usage(FILE *to)
 		"  -t THRESHOLD  references held before a join (default %d, as\n"
 		"              in accu.c)\n"
 		"  --getvalue  join everything at the end, as getvalue() does\n"
+		"  --timings FILE  write each write's wall time as CSV (write,ns)\n"
 		"  Refuses sizes the machine's available memory cannot hold.\n"
 		"example: valgrind --tool=callgrind ./c-accu -c 1000 100000\n",
 		DEFAULT_WRITES, DEFAULT_CHUNK, DEFAULT_THRESHOLD);
@@ -188,6 +219,8 @@ int main(int argc, char **argv)
 	int getvalue = 0, have_writes = 0, in_flush = -1;
 	struct accu a = {{NULL, 0, 0}, {NULL, 0, 0}};
 	struct accu_str *s, *value;
+	const char *timings = NULL;
+	uint64_t *ns = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -197,6 +230,10 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(arg, "--getvalue")) {
 			getvalue = 1;
+		} else if (!strcmp(arg, "--timings")) {
+			if (i + 1 == argc)
+				cli_usage_error(prog, "option --timings needs a file");
+			timings = argv[++i];
 		} else if (!strcmp(arg, "-c") || !strcmp(arg, "-t")) {
 			if (i + 1 == argc)
 				cli_usage_error(prog, "option %s needs a value", arg);
@@ -207,7 +244,7 @@ int main(int argc, char **argv)
 						      MAX_COUNT);
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			cli_usage_error(prog, "unknown option '%s' (allowed: -c, -t, "
-					"--getvalue, -h)", arg);
+					"--getvalue, --timings, -h)", arg);
 		} else if (have_writes++) {
 			cli_usage_error(prog, "extra argument '%s' (expected one "
 					"WRITES)", arg);
@@ -230,6 +267,8 @@ int main(int argc, char **argv)
 	/* s = "a" * CHUNK_SIZE, as in the seed. */
 	s = accu_str_new((size_t)chunk);
 	memset(s->data, 'a', (size_t)chunk);
+	if (timings != NULL && (ns = malloc(writes * sizeof *ns)) == NULL)
+		die_oom(writes * sizeof *ns);
 
 	for (unsigned long long w = 1; w <= writes; w++) {
 		/*
@@ -242,7 +281,14 @@ int main(int argc, char **argv)
 			rw_phase(flushes ? "flush" : "writes");
 			in_flush = flushes;
 		}
-		accu_write(&a, s, (size_t)threshold);
+		if (ns != NULL) {
+			uint64_t t0 = now_ns();
+
+			accu_write(&a, s, (size_t)threshold);
+			ns[w - 1] = now_ns() - t0;
+		} else {
+			accu_write(&a, s, (size_t)threshold);
+		}
 	}
 	if (getvalue) {
 		rw_phase("getvalue");
@@ -254,6 +300,10 @@ int main(int argc, char **argv)
 	}
 
 	rw_phase("free");
+	if (ns != NULL) {
+		write_timings(timings, ns, writes);
+		free(ns);
+	}
 	accu_list_clear(&a.small);
 	accu_list_clear(&a.large);
 	accu_str_decref(s);
