@@ -30,7 +30,7 @@ rejects() {
 }
 
 @test "make: an unknown benchmark names it and the allowed ones" {
-	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu, py-range, py-array, py-numpy; py-\* take @PYTHON\)" \
+	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu, py-range, py-array, py-numpy, py-stringio, py-stringio-getvalue; py-\* take @PYTHON\)" \
 		make -s -C "$ROOT" massif BENCH=nope RESULTS="$RESULTS"
 }
 
