@@ -534,7 +534,10 @@ error:
 }
 
 /* ------------------------------------------------------------------------
- * Interpreter set-up, per API generation.
+ * Interpreter set-up, per API generation: the allocator first, then the vg
+ * module, the configuration (hash seed 0; the interpreter's own path, so
+ * that it finds its standard library; sys.argv), and Py_Initialize.
+ * Returns -1 on failure.
  */
 #if HAVE_PRECONFIG
 static int start_python(int argc, char **argv)

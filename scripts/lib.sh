@@ -153,7 +153,8 @@ rw_writes_fit() {
 
 # rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
 # benchmark's default), CHUNK, ANNOTATE, MODE, PY, RESULTS and BENCHES
-# (py-X expanded to py-X@TAG).  The same names in the environment are the
+# (py-X expanded to py-X@TAG; none given: RW_DEFAULT_BENCHES, a driver's
+# own choice, else every benchmark).  The same names in the environment are the
 # defaults (the Makefile's knobs).
 rw_parse_args() {
 	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} MODE=${MODE:-} PY=${PY:-}
@@ -173,7 +174,7 @@ rw_parse_args() {
 		*) break ;;
 		esac
 	done
-	BENCHES=${*:-$RW_BENCHES}
+	BENCHES=${*:-${RW_DEFAULT_BENCHES:-$RW_BENCHES}}
 	rw_check_args
 }
 
@@ -263,6 +264,14 @@ rw_bench_cmd() {
 # 100x slower.
 rw_ltrace_x() {
 	for _f in "$@"; do printf '%s@libc.so*\n' "$_f"; done | paste -sd+ -
+}
+
+# rw_ltrace_status LOG: return the traced program's exit status, read from
+# ltrace's "+++ exited (status N) +++" line: ltrace 0.7.3 itself exits 0
+# whatever the program did.  A program killed by a signal returns 1.
+rw_ltrace_status() {
+	_st=$(sed -n 's/^.*+++ exited (status \([0-9]*\)) +++$/\1/p' "$1" | tail -n 1)
+	return "${_st:-1}"
 }
 
 # rw_run CMD...: run CMD in the run's folder, so that the tool's output

@@ -196,6 +196,17 @@ errors() {
 	[ ! -e "$RESULTS/np/py-numpy@3.13/callgrind" ]
 }
 
+@test "ltrace: the snippet's exit status counts, not ltrace's own 0" {
+	has_python 3.13
+	"$ROOT/build/pyembed/pyrun-3.13" -c 'import numpy' 2>/dev/null &&
+		skip "numpy imports on pyenv's 3.13 here"
+	run "$ROOT"/scripts/ltrace -n 1000 -o "$RESULTS/lt" py-numpy@3.13
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipped: numpy is not importable on this Python" ]]
+	run "$ROOT"/scripts/timeline -n 1000 -o "$RESULTS/lt" py-numpy@3.13
+	[[ "$output" == *"skipped: numpy is not importable on this Python" ]]
+}
+
 @test "with pyenv hidden, only Debian's Pythons are found and built" {
 	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/pythons
 	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
