@@ -142,7 +142,9 @@ rw_max_n() {
 rw_writes_fit() {
 	case $1 in c-accu | py-stringio*) ;; *) return 0 ;; esac
 	_copies=1
-	case $1 in *-getvalue) _copies=2 ;; esac
+	case $1 in *-getvalue*) _copies=2 ;; esac
+	# Python 2's unicode is UCS-4 on pyenv's builds: 4 bytes a character.
+	case $1 in py-*@2.*) _copies=$((_copies * 4)) ;; esac
 	_need=$(awk -v n="${N:-$(rw_default_n "$1")}" -v c="${CHUNK:-10000}" \
 		-v k="$_copies" 'BEGIN { printf "%.0f", n * c * k }')
 	_avail=$(awk '/^MemAvailable:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo 2>/dev/null)
