@@ -52,6 +52,13 @@ slowest() {
 	done
 }
 
+@test "a relative results folder works (make passes RESULTS=results)" {
+	cd "$BATS_TEST_TMPDIR"
+	run "$ROOT"/scripts/sweep -n 2000 -c 100 -p 3.11 -o rel
+	[ "$status" -eq 0 ]
+	equals 2001 "$(wc -l <rel/sweep/latency-3.11.csv)"
+}
+
 @test "the plots are PNGs, with the context beside them" {
 	is_png "$RESULTS/sweep/latency.png"
 	is_png "$RESULTS/sweep/stalls.png"
