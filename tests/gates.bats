@@ -64,6 +64,34 @@ requests() {
 	"$b/c-accu" -c 100 -t 1000 --getvalue 2500
 }
 
+# The runner under ASan+UBSan, against the release python3 and the newest
+# 3.12+ (and 2.7) where found: its own code only is instrumented, so
+# CPython's deliberate reads stay out of it; LeakSanitizer ignores what
+# libpython leaves at exit (pyembed/lsan.supp), not the runner's own leaks.
+@test "C: the runner under ASan and UBSan, every mode, finds nothing" {
+	b=$BATS_FILE_TMPDIR/asan-runner
+	run env CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' RW_BUILD="$b" \
+		"$ROOT"/scripts/build-runners release newest py2
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"skipped"* ]]
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+	export LSAN_OPTIONS="suppressions=$ROOT/pyembed/lsan.supp:print_suppressions=0"
+	s=$ROOT/pyembed/snippets
+	for r in "$b"/pyembed/pyrun-*[0-9]; do
+		# varied.py is Python 3; 2.7 has pymalloc alone.
+		case $r in *-2.*) modes=pymalloc ;; *) modes="annotate malloc pymalloc" ;; esac
+		for m in $modes; do
+			"$r" --mode="$m" "$s/py_range.py" 20000
+			"$r" --mode="$m" "$s/py_stringio.py" 3000 100 getvalue 2>/dev/null
+			case $r in *-2.*) ;; *) "$r" --mode="$m" --times "$ROOT/tests/varied.py" >/dev/null 2>&1 ;; esac
+			run "$r" --mode="$m" -c 'raise ValueError("on purpose")'
+			equals 1 "$status"
+			[[ "$output" != *Sanitizer* && "$output" != *"runtime error"* ]]
+		done
+	done
+}
+
 @test "memcheck: every benchmark runs clean (0 errors, no definite leak)" {
 	for b in $BENCHES; do
 		run cat "$RESULTS/$b/memcheck/summary.txt"
