@@ -68,15 +68,18 @@ RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC))
 
 # --- run --------------------------------------------------------------------
+# The tools through a sub-make, so that make -j2 runs two at once (each
+# writes its own RESULTS/BENCH/TOOL/ through its own temporary folder); the
+# sweep times writes, so it runs afterwards, alone.
+RW_ALL_TOOLS := ltrace strace timeline massif dhat callgrind
 .PHONY: all
 all: deps build
-	@for t in ltrace strace timeline massif dhat callgrind; do \
-		$(RW_TOOL_ENV) scripts/$$t $(RW_DRIVER_ARGS) || exit; done
+	@$(MAKE) --no-print-directory $(RW_ALL_TOOLS) RW_BUILT=1
 	@$(if $(BENCH),,$(RW_TOOL_ENV) scripts/sweep $(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS))
 	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
 
 .PHONY: $(TOOLS)
-$(TOOLS): deps build
+$(TOOLS): $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
 
 # The StringIO sweep times writes natively: N= writes, CHUNK=, PY=.

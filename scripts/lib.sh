@@ -88,11 +88,26 @@ rw_check_bench() {
 }
 
 # rw_expand BENCH...: each py-X without @ becomes py-X@TAG for the Pythons
-# that PY selects (default: the seeds' Pythons, scripts/pythons default).
+# that PY selects (default: the seeds', scripts/pythons default); py-X@ROLE
+# (ROLE: debug, release, py2, newest, joined by +) for the Pythons in those
+# roles -- or, in a driver's default list (RW_FROM_DEFAULTS=1), for PY's
+# when PY is set.  A role with no Python here is an error only when named
+# by the user.
 rw_expand() {
 	_tags=
 	for _b in "$@"; do
 		case $_b in
+		py-*@[a-z]*)
+			if [ -n "${RW_FROM_DEFAULTS:-}" ] && [ -n "$PY" ]; then
+				rw_expand "${_b%%@*}"
+				continue
+			fi
+			# shellcheck disable=SC2046 # roles are words
+			_rt=$(rw_pythons $(echo "${_b#*@}" | tr + ' ')) || exit 2
+			if [ -z "$_rt" ] && [ -z "${RW_FROM_DEFAULTS:-}" ]; then
+				usage_error "no Python found for '$_b' (roles: debug, release, py2, newest)"
+			fi
+			for _t in $(echo "$_rt" | awk '{ print $1 }'); do echo "${_b%%@*}@$_t"; done ;;
 		py-*@*) echo "$_b" ;;
 		py-*)
 			if [ -z "$_tags" ]; then
@@ -176,6 +191,8 @@ rw_parse_args() {
 		*) break ;;
 		esac
 	done
+	RW_FROM_DEFAULTS=
+	[ $# -gt 0 ] || RW_FROM_DEFAULTS=1
 	BENCHES=${*:-${RW_DEFAULT_BENCHES:-$RW_BENCHES}}
 	rw_check_args
 }
@@ -198,7 +215,7 @@ rw_check_args() {
 		esac
 	done
 	# shellcheck disable=SC2086 # BENCHES is a list of words
-	BENCHES=$(rw_expand $BENCHES) || exit 2
+	BENCHES=$(rw_expand $BENCHES | awk '!seen[$0]++') || exit 2
 	for _b in $BENCHES; do
 		rw_check_bench "$_b"
 		[ -z "$N" ] || rw_count N "$N" "$(rw_max_n "$_b")" >/dev/null
@@ -280,7 +297,15 @@ rw_ltrace_status() {
 # files can be named as they will stay (callgrind.out, not a temporary
 # path), and record it for the context file; return its status.  Its
 # standard output and error go where the caller redirects them.
+# CMD runs in a fixed environment (env -i, RW_KEEP_ENV kept): the
+# instructions a program spends at start-up depend on the environment's
+# size, and make -j2 or a longer $PWD would otherwise change the counts.
+RW_KEEP_ENV="PATH HOME LANG TMPDIR VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX"
 rw_run() {
+	for _v in $RW_KEEP_ENV; do
+		eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
+	done
+	set -- env -i "$@"
 	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }${_q% }"
@@ -323,6 +348,7 @@ rw_sweep_leftovers() {
 	for _d in "$1"/.*.tmp.* "$1"/.*.old.*; do
 		[ -d "$_d" ] || continue
 		_pid=${_d##*.}
+		_pid=${_pid#"${_pid%%[!0]*}"}	# RW_PID's padding
 		kill -0 "$_pid" 2>/dev/null && continue
 		case $_d in
 		*.old.*)
@@ -348,6 +374,9 @@ rw_commit() {
 }
 
 RW_TMP='' RW_CHILD=''
+# The temporary folder's name holds the process id, padded: the tool runs
+# in it, and a path one digit longer moves a Python's start-up heap by a byte.
+RW_PID=$(printf '%07d' $$)
 rw_cleanup() {
 	if [ -n "$RW_CHILD" ]; then
 		kill -TERM "$RW_CHILD" 2>/dev/null
@@ -358,6 +387,18 @@ rw_cleanup() {
 trap 'rw_cleanup' EXIT
 trap 'rw_cleanup; trap - INT; kill -INT $$' INT
 trap 'rw_cleanup; trap - TERM; kill -TERM $$' TERM
+
+# Progress lines: "[i/k] TOOL BENCH n=N … " as a run starts, the rest as it
+# ends.  Under make -j the drivers share the terminal: whole lines only,
+# at the end (a single write, so lines do not mix).
+case " ${MAKEFLAGS:-} " in
+*" -j"*) RW_WHOLE_LINES=1 ;;
+*) RW_WHOLE_LINES= ;;
+esac
+rw_progress_start() { [ -n "$RW_WHOLE_LINES" ] || printf '%s' "$1"; }
+rw_progress_end() {
+	if [ -n "$RW_WHOLE_LINES" ]; then printf '%s%s\n' "$1" "$2"; else printf '%s\n' "$2"; fi
+}
 
 # rw_for_each_bench: run run_one on each of BENCHES with a progress line
 # (its variables are _fe_*: sh has one namespace, and run_one shares it)
@@ -373,23 +414,25 @@ rw_for_each_bench() {
 			die "cannot write results to '$_fe_dir'"
 		fi
 		rw_sweep_leftovers "$_fe_dir"
-		RW_TMP=$_fe_dir/.$TOOL.tmp.$$
+		RW_TMP=$_fe_dir/.$TOOL.tmp.$RW_PID
 		mkdir "$RW_TMP" 2>/dev/null || die "cannot create $RW_TMP"
-		printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" "$_fe_b" \
-			"$(rw_group "${N:-$(rw_default_n "$_fe_b")}")"
+		_fe_line=$(printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" \
+			"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
+		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
 		if run_one "$_fe_b" "$RW_TMP"; then _fe_s=0; else _fe_s=$?; fi
 		_fe_t=$(($(date +%s) - _fe_t0))
 		if [ "$_fe_s" -eq 0 ]; then
 			rw_context "$RW_TMP/context" "$_fe_b" 0
 			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
-			echo "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
+			rw_progress_end "$_fe_line" "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
 		elif [ "$_fe_s" -eq 77 ] && rw_is_py "$_fe_b"; then
 			# The snippet said it cannot run here (sys.exit(77)).
-			echo "skipped: $(sed -n 's/^skip: //p' "$RW_TMP"/*.log | head -n 1)"
+			rw_progress_end "$_fe_line" \
+				"skipped: $(sed -n 's/^skip: //p' "$RW_TMP"/*.log | head -n 1)"
 			rm -rf "$RW_TMP"
 		else
-			echo "FAILED (exit $_fe_s) after $_fe_t s"
+			rw_progress_end "$_fe_line" "FAILED (exit $_fe_s) after $_fe_t s"
 			note "$_fe_b: kept the previous result, if any, in $_fe_dir/$TOOL;" \
 				"the failed run's log:"
 			tail -n 5 "$RW_TMP"/*.log >&2 2>/dev/null
