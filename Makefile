@@ -42,7 +42,7 @@ RW_ALL_CFLAGS = $(RW_CFLAGS) $(RW_OPT) $(CFLAGS)
 
 BENCHES := c-range c-range-O2 c-intlist c-accu
 BINS := $(addprefix $(BUILD)/,$(BENCHES))
-TOOLS := ltrace strace timeline massif dhat callgrind memcheck
+TOOLS := ltrace strace timeline massif dhat callgrind memcheck walltime
 
 ifeq ($(V),1)
 QUIET_CC :=
@@ -69,18 +69,33 @@ RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 
 # --- run --------------------------------------------------------------------
 # The tools through a sub-make, so that make -j2 runs two at once (each
-# writes its own RESULTS/BENCH/TOOL/ through its own temporary folder); the
-# sweep times writes, so it runs afterwards, alone.
+# writes its own RESULTS/BENCH/TOOL/ through its own temporary folder);
+# walltime and the sweep time things, so they run afterwards, alone.
 RW_ALL_TOOLS := ltrace strace timeline massif dhat callgrind
 .PHONY: all
 all: deps build
 	@$(MAKE) --no-print-directory $(RW_ALL_TOOLS) RW_BUILT=1
+	@$(RW_TOOL_ENV) MAKEFLAGS= scripts/walltime $(RW_DRIVER_ARGS)
 	@$(if $(BENCH),,$(RW_TOOL_ENV) scripts/sweep $(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS))
 	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
 
 .PHONY: $(TOOLS)
 $(TOOLS): $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
+
+# --- report -----------------------------------------------------------------
+# REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
+# a seed-size run: make, then py-range on every other Python found (the
+# per-element table and charts want them all).
+.PHONY: report findings
+report:
+	@scripts/report -r $(RESULTS)
+findings: all
+	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
+		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
+	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
+		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
+	@scripts/report -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
 
 # The StringIO sweep times writes natively: N= writes, CHUNK=, PY=.
 .PHONY: sweep
@@ -148,8 +163,13 @@ help:
 	@echo '  strace     - memory system calls (brk, mmap, munmap)'
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
 	@echo '  memcheck   - errors and leaks (the suite checking itself)'
+	@echo '  walltime   - wall time natively, best of 5, per phase'
 	@echo '  sweep      - every StringIO write timed natively: the wall, plotted'
 	@echo '               (N= writes, default 300,000; CHUNK=, default 1,000; PY=)'
+	@echo 'Report:'
+	@echo '  report     - results/REPORT.md: every seed figure beside ours, plots'
+	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'
+	@echo '  bench      - results/BENCH.md: what the suite itself costs'
 	@echo 'Build:'
 	@echo '  build      - the benchmarks, their -DNVALGRIND twins and the runners,'
 	@echo '               in $(BUILD)/ (V=1 shows commands)'
