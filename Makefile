@@ -87,7 +87,7 @@ $(TOOLS): $(if $(RW_BUILT),,deps build)
 # REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
 # a seed-size run: make, then py-range on every other Python found (the
 # per-element table and charts want them all).
-.PHONY: report findings
+.PHONY: report findings bench
 report:
 	@scripts/report -r $(RESULTS)
 findings: all
@@ -96,6 +96,10 @@ findings: all
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
 	@scripts/report -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+
+# What the suite costs (two full makes: ~20 minutes): RESULTS/BENCH.md.
+bench: deps build
+	@$(RW_TOOL_ENV) scripts/bench -o $(RESULTS)
 
 # The StringIO sweep times writes natively: N= writes, CHUNK=, PY=.
 .PHONY: sweep
