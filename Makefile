@@ -17,6 +17,8 @@
 #   MODE=      annotate|malloc|pymalloc: the runner's allocator for py-*
 #              (default per tool: annotate for massif and memcheck, malloc
 #              for dhat, pymalloc elsewhere)
+#   SNIPPET=   your own Python file, run as BENCH=py-snippet@PY (N is its
+#              sys.argv[1]; see pyembed/README.md for its vg module)
 #   RESULTS=   results folder (default: results)
 #   V=1        show the build's commands
 #   CC, CFLAGS, LDFLAGS  yours: the project's own flags are added to them
@@ -55,7 +57,7 @@ shq = '$(subst ','\'',$(1))'
 ifneq ($(filter all sweep $(TOOLS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
-	$(call shq,$(PY)) 2>&1)
+	$(call shq,$(PY)) $(call shq,$(SNIPPET)) 2>&1)
 ifneq ($(RW_BAD),)
 $(error $(RW_BAD))
 endif
@@ -64,7 +66,7 @@ endif
 RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
 	$(if $(ANNOTATE),-a $(ANNOTATE)) $(if $(MODE),-m $(MODE)) \
 	$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS) $(BENCH)
-RW_TOOL_ENV = VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
+RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC))
 
 # --- run --------------------------------------------------------------------
@@ -158,7 +160,7 @@ clean-results:
 # --- help -------------------------------------------------------------------
 .PHONY: help
 help:
-	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, RESULTS=):'
+	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, SNIPPET=, RESULTS=):'
 	@echo '* all        - every tool on every benchmark, at the seeds'"'"' sizes'
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'

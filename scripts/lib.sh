@@ -22,6 +22,9 @@ RW_BIN_DIR=$RW_BUILD	# where the native benchmarks' binaries are
 RW_C_BENCHES="c-range c-range-O2 c-intlist c-accu"
 RW_PY_BENCHES="py-range py-array py-numpy py-stringio py-stringio-getvalue" # NAME@PY
 RW_BENCHES="$RW_C_BENCHES $RW_PY_BENCHES"
+# py-snippet@PY runs the user's own SNIPPET=FILE.py (N as sys.argv[1]);
+# never part of a default list.
+RW_SNIPPET_BENCH=py-snippet
 VALGRIND=${VALGRIND:-valgrind}
 
 # --- messages ----------------------------------------------------------------
@@ -75,7 +78,7 @@ rw_check_python() {
 rw_check_bench() {
 	case $1 in
 	py-*@*)
-		for _cb in $RW_PY_BENCHES; do
+		for _cb in $RW_PY_BENCHES $RW_SNIPPET_BENCH; do
 			[ "${1%%@*}" = "$_cb" ] && { rw_check_python "${1#*@}"; return 0; }
 		done ;;
 	*)
@@ -84,7 +87,7 @@ rw_check_bench() {
 		done ;;
 	esac
 	# shellcheck disable=SC2001 # POSIX sh has no ${var//a/b}
-	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'); py-* take @PYTHON)"
+	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'), $RW_SNIPPET_BENCH with SNIPPET=FILE.py; py-* take @PYTHON)"
 }
 
 # rw_expand BENCH...: each py-X without @ becomes py-X@TAG for the Pythons
@@ -140,6 +143,7 @@ RW_ELEMENTS_DEFAULT=10000000	# the seed's range(10000000)
 rw_default_n() {
 	case $1 in
 	c-accu | py-stringio*) echo 100000 ;;	# writes: the wall is the 100,000th
+	py-snippet*) echo 1000000 ;;	# the user's: sys.argv[1]
 	*) echo "$RW_ELEMENTS_DEFAULT" ;;
 	esac
 }
@@ -175,19 +179,20 @@ rw_writes_fit() {
 # defaults (the Makefile's knobs).
 rw_parse_args() {
 	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} MODE=${MODE:-} PY=${PY:-}
+	SNIPPET=${SNIPPET:-}
 	RESULTS=${RESULTS:-$RW_ROOT/results}
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) usage; exit 0 ;;
-		-n | -c | -a | -m | -p | -o)
+		-n | -c | -a | -m | -p | -o | -s)
 			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
 			case $1 in
 			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -m) MODE=$2 ;;
-			-p) PY=$2 ;; -o) RESULTS=$2 ;;
+			-p) PY=$2 ;; -o) RESULTS=$2 ;; -s) SNIPPET=$2 ;;
 			esac
 			shift 2 ;;
 		--) shift; break ;;
-		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -p, -o, -h)" ;;
+		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -p, -o, -s, -h)" ;;
 		*) break ;;
 		esac
 	done
@@ -228,7 +233,21 @@ rw_check_args() {
 	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 	for _b in $BENCHES; do
 		rw_writes_fit "$_b"
+		case $_b in "$RW_SNIPPET_BENCH"@*) rw_check_snippet ;; esac
 	done
+}
+
+# rw_check_snippet: SNIPPET names a readable file; made absolute (the tools
+# run in the result's temporary folder).  Else exit 2.
+rw_check_snippet() {
+	[ -n "$SNIPPET" ] ||
+		usage_error "$RW_SNIPPET_BENCH needs SNIPPET=FILE.py (the Python file to profile)"
+	[ -f "$SNIPPET" ] && [ -r "$SNIPPET" ] ||
+		usage_error "SNIPPET '$SNIPPET' is not a readable file"
+	case $SNIPPET in
+	/*) ;;
+	*) SNIPPET=$(cd "$(dirname "$SNIPPET")" && pwd)/${SNIPPET##*/} ;;
+	esac
 }
 
 # rw_require CMD...: exit 2 naming the first missing command.
@@ -258,6 +277,10 @@ rw_bench_cmd() {
 	_n=${N:-$(rw_default_n "$1")}
 	_bin=$(rw_bench_bin "$1")
 	case $1 in
+	"$RW_SNIPPET_BENCH"@*)
+		_mode=$(rw_py_mode "$1" "$3")
+		shift 3
+		echo "$_bin --mode=$_mode $* $SNIPPET $_n" ;;
 	py-stringio*@*)
 		_mode=$(rw_py_mode "$1" "$3")
 		_extra=
