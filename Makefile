@@ -89,7 +89,7 @@ $(TOOLS): $(if $(RW_BUILT),,deps build)
 # REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
 # a seed-size run: make, then py-range on every other Python found (the
 # per-element table and charts want them all).
-.PHONY: report findings bench
+.PHONY: report findings bench screenshots
 report:
 	@scripts/report -r $(RESULTS)
 findings: all
@@ -98,6 +98,10 @@ findings: all
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
 	@scripts/report -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+
+# KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
+screenshots: deps build
+	@$(RW_TOOL_ENV) scripts/screenshots $(if $(PY),-p $(call shq,$(PY)))
 
 # What the suite costs (two full makes: ~20 minutes): RESULTS/BENCH.md.
 bench: deps build
@@ -176,6 +180,7 @@ help:
 	@echo '  report     - results/REPORT.md: every seed figure beside ours, plots'
 	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
+	@echo '  screenshots - KCachegrind on py-range, photographed (docs/images/)'
 	@echo 'Build:'
 	@echo '  build      - the benchmarks, their -DNVALGRIND twins and the runners,'
 	@echo '               in $(BUILD)/ (V=1 shows commands)'
