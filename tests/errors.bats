@@ -30,8 +30,33 @@ rejects() {
 }
 
 @test "make: an unknown benchmark names it and the allowed ones" {
-	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu, py-range, py-array, py-numpy, py-stringio, py-stringio-getvalue; py-\* take @PYTHON\)" \
+	rejects 2 "unknown benchmark 'nope' \(allowed: c-range, c-range-O2, c-intlist, c-accu, py-range, py-array, py-numpy, py-stringio, py-stringio-getvalue, py-snippet with SNIPPET=FILE.py; py-\* take @PYTHON\)" \
 		make -s -C "$ROOT" massif BENCH=nope RESULTS="$RESULTS"
+}
+
+@test "make: py-snippet without SNIPPET says what it needs" {
+	rejects 2 "py-snippet needs SNIPPET=FILE.py \(the Python file to profile\)" \
+		make -s -C "$ROOT" callgrind BENCH=py-snippet@release RESULTS="$RESULTS"
+}
+
+@test "make: a SNIPPET that cannot be read is named" {
+	rejects 2 "SNIPPET 'no/such.py' is not a readable file" \
+		make -s -C "$ROOT" massif BENCH=py-snippet@release SNIPPET=no/such.py RESULTS="$RESULTS"
+}
+
+@test "make: an unknown Python role names the tags and the roles" {
+	rejects 2 "unknown Python 'py3' \(found: .*; or all, default, debug, release, py2, newest\)" \
+		make -s -C "$ROOT" callgrind BENCH=py-range@py3 RESULTS="$RESULTS"
+}
+
+@test "scripts: a role with no Python here is named (2.7 hidden)" {
+	rejects 2 "^callgrind: error: no Python found for 'py-range@py2' \(roles: debug, release, py2, newest\)" \
+		env PYENV_ROOT=/nonexistent "$ROOT"/scripts/callgrind -o "$RESULTS" py-range@py2
+}
+
+@test "report: a missing results folder is named" {
+	rejects 2 "^report: error: results folder '/nonexistent/r' does not exist \(run: make\)" \
+		"$ROOT"/scripts/report -r /nonexistent/r
 }
 
 @test "make: N=-1 is refused" {
@@ -87,7 +112,7 @@ rejects() {
 }
 
 @test "driver: an unknown option" {
-	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -m, -p, -o, -h\)" "$ROOT"/scripts/massif -x c-range
+	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -m, -p, -o, -s, -h\)" "$ROOT"/scripts/massif -x c-range
 }
 
 @test "driver: an option without its value" {
