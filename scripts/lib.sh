@@ -220,7 +220,10 @@ rw_check_args() {
 		esac
 	done
 	# shellcheck disable=SC2086 # BENCHES is a list of words
-	BENCHES=$(rw_expand $BENCHES | awk '!seen[$0]++') || exit 2
+	BENCHES=$(rw_expand $BENCHES) || exit 2
+	# Once each: a default list may name a benchmark twice through roles.
+	# shellcheck disable=SC2086 # a list of words
+	BENCHES=$(printf '%s\n' $BENCHES | awk '!seen[$0]++')
 	for _b in $BENCHES; do
 		rw_check_bench "$_b"
 		[ -z "$N" ] || rw_count N "$N" "$(rw_max_n "$_b")" >/dev/null
@@ -242,8 +245,9 @@ rw_check_args() {
 rw_check_snippet() {
 	[ -n "$SNIPPET" ] ||
 		usage_error "$RW_SNIPPET_BENCH needs SNIPPET=FILE.py (the Python file to profile)"
-	[ -f "$SNIPPET" ] && [ -r "$SNIPPET" ] ||
+	if [ ! -f "$SNIPPET" ] || [ ! -r "$SNIPPET" ]; then
 		usage_error "SNIPPET '$SNIPPET' is not a readable file"
+	fi
 	case $SNIPPET in
 	/*) ;;
 	*) SNIPPET=$(cd "$(dirname "$SNIPPET")" && pwd)/${SNIPPET##*/} ;;
