@@ -91,13 +91,13 @@ $(TOOLS): $(if $(RW_BUILT),,deps build)
 # per-element table and charts want them all).
 .PHONY: report findings bench screenshots
 report:
-	@scripts/report -r $(RESULTS)
+	@scripts/report.py -r $(RESULTS)
 findings: all
 	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
 		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
-	@scripts/report -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+	@scripts/report.py -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
 
 # KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
 screenshots: deps build

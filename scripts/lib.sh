@@ -33,6 +33,11 @@ usage_error() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 2; }
 die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 note() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
+# rw_now: seconds since the epoch, to the nanosecond (GNU date).
+# rw_since T0: seconds since rw_now gave T0, to the millisecond.
+rw_now() { date +%s.%N; }
+rw_since() { awk -v a="$1" -v b="$(rw_now)" 'BEGIN { printf "%.3f", b - a }'; }
+
 # rw_group 10000000 -> 10,000,000
 rw_group() {
 	printf '%s\n' "$1" | awk '{ s = $0; o = "";

@@ -56,7 +56,7 @@ rejects() {
 
 @test "report: a missing results folder is named" {
 	rejects 2 "^report: error: results folder '/nonexistent/r' does not exist \(run: make\)" \
-		"$ROOT"/scripts/report -r /nonexistent/r
+		"$ROOT"/scripts/report.py -r /nonexistent/r
 }
 
 @test "make: N=-1 is refused" {
@@ -129,7 +129,7 @@ rejects() {
 }
 
 @test "deps: an unknown mode" {
-	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: run, test, list\)" "$ROOT"/scripts/deps bogus
+	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: run, test, shots, list\)" "$ROOT"/scripts/deps bogus
 }
 
 @test "c-range: N=abc" {
