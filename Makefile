@@ -1,28 +1,30 @@
 # rangewall - the two CPython memory investigations (seeds 000 and 003),
 # reproduced under Valgrind with one command.  `make help` lists targets.
 #
-# Knobs (make VAR=value ...):
-#   BENCH=     benchmarks to run (default: all of c-range c-range-O2
-#              c-intlist c-accu py-range py-array py-numpy)
-#   N=         size: ints for c-range/c-intlist (default 10,000,000, the
-#              seed's), writes for c-accu (default 100,000)
-#   CHUNK=     bytes per write for c-accu (default 10000)
-#   ANNOTATE=  yes|no: report c-intlist's ints to Valgrind as heap blocks
-#              (default: yes for massif and memcheck, no elsewhere)
-#   PY=        the Pythons that py-* benchmarks run on, as scripts/pythons
-#              lists them (3.11d 3.11 2.7 ...), or "default" (the seeds':
-#              Debian's 3.11 debug and release, 2.7, the newest 3.12+) or
-#              "all"; PYTHONS= is the same knob.  BENCH=py-range@3.11 picks
-#              one directly.
-#   MODE=      annotate|malloc|pymalloc: the runner's allocator for py-*
-#              (default per tool: annotate for massif and memcheck, malloc
-#              for dhat, pymalloc elsewhere)
-#   SNIPPET=   your own Python file, run as BENCH=py-snippet@PY (N is its
-#              sys.argv[1]; see pyembed/README.md for its vg module)
+# Knobs (make VAR=value ...); the benchmarks, their sizes and which tool
+# runs which by default are rows of benchmarks.txt:
+#   BENCH=     benchmarks to run (default: each tool's column of
+#              benchmarks.txt); py-* take @PYTHON or @ROLE (py-range@3.11,
+#              py-range@release)
+#   N=         size: what the row's `unit` counts (default: its `n`, the
+#              seeds' sizes)
+#   CHUNK=     bytes per write, for the benchmarks whose args use it
+#              (c-accu, py-stringio*; default: the row's `chunk`)
+#   ANNOTATE=  yes|no: report c-intlist's ints as heap blocks (default:
+#              yes for massif and memcheck, no elsewhere)
+#   PY=        the Pythons that py-* without @ run on, as scripts/pythons
+#              lists them (3.11d 3.11 2.7 ...), "default" (the seeds'
+#              roles: debug, release, py2, newest) or "all"; PYTHONS= too
+#   MODE=      annotate|malloc|pymalloc: the runner's allocator (default
+#              per tool: annotate for massif and memcheck, malloc for
+#              dhat, pymalloc elsewhere)
+#   MEASURE=   snippet|all: what Callgrind counts of a py-* run (default
+#              snippet; all adds start-up and finalisation as parts)
+#   SNIPPET=   your own Python file, run as BENCH=py-snippet@PY
 #   RESULTS=   results folder (default: results)
 #   V=1        show the build's commands
 #   CC, CFLAGS, LDFLAGS  yours: the project's own flags are added to them
-#   VALGRIND, GNUPLOT, LTRACE, STRACE  the tools' commands
+#   VALGRIND, GNUPLOT, LTRACE, STRACE, PYTHON3  the tools' commands
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
@@ -34,6 +36,7 @@ VALGRIND ?= valgrind
 GNUPLOT ?= gnuplot
 LTRACE ?= ltrace
 STRACE ?= strace
+PYTHON3 ?= /usr/bin/python3
 RESULTS ?= results
 PY ?= $(PYTHONS)
 BUILD := build
@@ -42,7 +45,12 @@ BUILD := build
 RW_CFLAGS := -g -std=gnu11 -Wall -Wextra -Ic
 RW_ALL_CFLAGS = $(RW_CFLAGS) $(RW_OPT) $(CFLAGS)
 
-BENCHES := c-range c-range-O2 c-intlist c-accu
+# The native benchmarks: benchmarks.txt's rows whose program is in c/, one
+# "name|source|cflags|n|n_max|chunk" word each.
+RW_TABLE := benchmarks.txt
+RW_C_ROWS := $(shell awk '!/^\#/ && $$2 ~ /^c\// { print $$1 "|" $$2 "|" $$4 "|" $$6 "|" $$7 "|" $$8 }' $(RW_TABLE))
+rw_col = $(word $(1),$(subst |, ,$(2)))
+BENCHES := $(foreach r,$(RW_C_ROWS),$(call rw_col,1,$(r)))
 BINS := $(addprefix $(BUILD)/,$(BENCHES))
 TOOLS := ltrace strace timeline massif dhat callgrind memcheck walltime
 
@@ -54,20 +62,25 @@ endif
 
 # --- input checks: bad knobs stop make with one line, exit 2 -----------------
 shq = '$(subst ','\'',$(1))'
+# (Once: the sub-make of `all` inherits checked knobs.)
+ifeq ($(RW_BUILT),)
 ifneq ($(filter all sweep $(TOOLS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
-	$(call shq,$(PY)) $(call shq,$(SNIPPET)) 2>&1)
+	$(call shq,$(PY)) $(call shq,$(SNIPPET)) $(call shq,$(MEASURE)) 2>&1)
 ifneq ($(RW_BAD),)
 $(error $(RW_BAD))
+endif
 endif
 endif
 
 RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
 	$(if $(ANNOTATE),-a $(ANNOTATE)) $(if $(MODE),-m $(MODE)) \
+	$(if $(MEASURE),-M $(MEASURE)) \
 	$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS) $(BENCH)
 RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
-	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC))
+	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC)) \
+	PYTHON3=$(call shq,$(PYTHON3))
 
 # --- run --------------------------------------------------------------------
 # The tools through a sub-make, so that make -j2 runs two at once (each
@@ -91,13 +104,13 @@ $(TOOLS): $(if $(RW_BUILT),,deps build)
 # per-element table and charts want them all).
 .PHONY: report findings bench screenshots
 report:
-	@scripts/report.py -r $(RESULTS)
+	@$(PYTHON3) scripts/report.py -r $(RESULTS)
 findings: all
 	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
 		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
-	@scripts/report.py -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+	@$(PYTHON3) scripts/report.py -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
 
 # KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
 screenshots: deps build
@@ -123,15 +136,15 @@ runners:
 	@CC=$(call shq,$(CC)) CFLAGS=$(call shq,$(CFLAGS)) LDFLAGS=$(call shq,$(LDFLAGS)) \
 		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/build-runners
 
-$(BUILD)/c-range: RW_OPT := -O0
-$(BUILD)/c-range-O2 $(BUILD)/c-intlist $(BUILD)/c-accu: RW_OPT := -O2
-
-$(BUILD)/c-range $(BUILD)/c-range-O2: c/range.c
-$(BUILD)/c-intlist: c/intlist.c
-$(BUILD)/c-accu: c/accu.c
+# Each row's flags and defaults: its cflags, and its n, n_max and chunk
+# as the program's RW_DEFAULT_N, RW_MAX_N and RW_DEFAULT_CHUNK.
+$(foreach r,$(RW_C_ROWS),$(eval $$(BUILD)/$(call rw_col,1,$(r)): $(call rw_col,2,$(r)))\
+	$(eval $$(BUILD)/$(call rw_col,1,$(r)): RW_OPT := $(call rw_col,3,$(r)) \
+		-DRW_DEFAULT_N=$(call rw_col,4,$(r)) -DRW_MAX_N=$(call rw_col,5,$(r)) \
+		$(if $(filter-out -,$(call rw_col,6,$(r))),-DRW_DEFAULT_CHUNK=$(call rw_col,6,$(r)))))
 
 # Each binary keeps its compile line beside it, for the results' context.
-$(BINS): c/rw.h c/cli.h Makefile
+$(BINS): c/rw.h c/cli.h Makefile $(RW_TABLE)
 	@mkdir -p $(@D)
 	$(QUIET_CC)$(CC) $(RW_ALL_CFLAGS) -o $@ $(filter %.c,$^) $(LDFLAGS)
 	@echo '$(CC) $(RW_ALL_CFLAGS) $(LDFLAGS)' >$@.flags
@@ -164,8 +177,9 @@ clean-results:
 # --- help -------------------------------------------------------------------
 .PHONY: help
 help:
-	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, SNIPPET=, RESULTS=):'
-	@echo '* all        - every tool on every benchmark, at the seeds'"'"' sizes'
+	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, MEASURE=,'
+	@echo '     SNIPPET=, RESULTS=):'
+	@echo '* all        - every tool on the benchmarks of benchmarks.txt, at the seeds'"'"' sizes'
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
 	@echo '  callgrind  - instructions per phase (KCachegrind, callgrind_annotate)'
@@ -176,6 +190,9 @@ help:
 	@echo '  walltime   - wall time natively, best of 5, per phase'
 	@echo '  sweep      - every StringIO write timed natively: the wall, plotted'
 	@echo '               (N= writes, default 300,000; CHUNK=, default 1,000; PY=)'
+	@echo 'Benchmarks (benchmarks.txt: BENCH=NAME; N counts the unit; py-* take @PYTHON):'
+	@awk '!/^#/ && NF { about = $$0; for (i = 1; i <= 16; i++) sub(/^[^ ]+ +/, "", about); \
+		printf "  %-21s %-7s n=%-11s %s\n", $$1, $$5, $$6, about }' $(RW_TABLE)
 	@echo 'Report:'
 	@echo '  report     - results/REPORT.md: every seed figure beside ours, plots'
 	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'

@@ -29,8 +29,10 @@
 #include "cli.h"
 #include "rw.h"
 
-#define DEFAULT_WRITES 100000	 /* the seed: the wall is at write 100,000 */
-#define DEFAULT_CHUNK 10000	 /* 10 KB: 1 GB in all; the seed's 1 MB needs 100 GB */
+/* WRITES' and CHUNK's defaults, and WRITES' ceiling: benchmarks.txt, via make. */
+#if !defined(RW_DEFAULT_N) || !defined(RW_MAX_N) || !defined(RW_DEFAULT_CHUNK)
+#error "build with make: -DRW_DEFAULT_N, -DRW_MAX_N, -DRW_DEFAULT_CHUNK come from benchmarks.txt"
+#endif
 #define DEFAULT_THRESHOLD 100000 /* accu.c: "if (nsmall < 100000) return 0" */
 #define MAX_COUNT 1000000000000ULL /* 10^12: a bound for parsing, not a size */
 
@@ -209,12 +211,12 @@ static void usage(FILE *to)
 		"  --timings FILE  write each write's wall time as CSV (write,ns)\n"
 		"  Refuses sizes the machine's available memory cannot hold.\n"
 		"example: valgrind --tool=callgrind ./c-accu -c 1000 100000\n",
-		DEFAULT_WRITES, DEFAULT_CHUNK, DEFAULT_THRESHOLD);
+		RW_DEFAULT_N, RW_DEFAULT_CHUNK, DEFAULT_THRESHOLD);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long long writes = DEFAULT_WRITES, chunk = DEFAULT_CHUNK;
+	unsigned long long writes = RW_DEFAULT_N, chunk = RW_DEFAULT_CHUNK;
 	unsigned long long threshold = DEFAULT_THRESHOLD, need, avail;
 	int getvalue = 0, have_writes = 0, in_flush = -1;
 	struct accu a = {{NULL, 0, 0}, {NULL, 0, 0}};
@@ -249,7 +251,7 @@ int main(int argc, char **argv)
 			cli_usage_error(prog, "extra argument '%s' (expected one "
 					"WRITES)", arg);
 		} else {
-			writes = cli_count(prog, "WRITES", arg, 1, MAX_COUNT);
+			writes = cli_count(prog, "WRITES", arg, 1, RW_MAX_N);
 		}
 	}
 

@@ -28,8 +28,10 @@
 #include "cli.h"
 #include "rw.h"
 
-#define DEFAULT_N 10000000	/* the seed's range(10000000) */
-#define MAX_N 1000000000ULL	/* 32 GB of ints and pointers: the ceiling */
+/* N's default and ceiling come from benchmarks.txt, through the Makefile. */
+#if !defined(RW_DEFAULT_N) || !defined(RW_MAX_N)
+#error "build with make: -DRW_DEFAULT_N and -DRW_MAX_N come from benchmarks.txt"
+#endif
 #define BLOCK_SIZE 1000		/* intobject.c: "1K less typical malloc overhead" */
 #define BHEAD_SIZE 8		/* intobject.c: room for the block's next pointer */
 
@@ -86,7 +88,7 @@ static struct intlist_int *intlist_from_long(long ival)
 	v = free_list;
 	free_list = (struct intlist_int *)v->type;
 	if (annotate)
-		rw_malloclike(v, sizeof *v);
+		rw_malloclike(v, sizeof *v, 0);
 	v->refcnt = 1;
 	v->type = &intlist_type;
 	v->ival = ival;
@@ -129,12 +131,12 @@ static void usage(FILE *to)
 		"  --annotate=no   Valgrind sees the 992-byte blocks only\n"
 		"example: valgrind --tool=massif --ignore-fn=intlist_new_block"
 		" ./c-intlist 1000000\n",
-		DEFAULT_N, MAX_N);
+		RW_DEFAULT_N, (unsigned long long)RW_MAX_N);
 }
 
 int main(int argc, char **argv)
 {
-	size_t n = DEFAULT_N;
+	size_t n = RW_DEFAULT_N;
 	struct intlist_int **list;
 	int i, have_n = 0;
 
@@ -153,7 +155,7 @@ int main(int argc, char **argv)
 			cli_usage_error("c-intlist", "extra argument '%s' (expected "
 					"one N)", argv[i]);
 		} else {
-			n = cli_count("c-intlist", "N", argv[i], 1, MAX_N);
+			n = cli_count("c-intlist", "N", argv[i], 1, RW_MAX_N);
 		}
 	}
 

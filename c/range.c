@@ -17,8 +17,10 @@
 #include "cli.h"
 #include "rw.h"
 
-#define DEFAULT_N 10000000	/* the seed's range(10000000) */
-#define MAX_N 1000000000ULL	/* 4 GB of ints: beyond that, not a benchmark */
+/* N's default and ceiling come from benchmarks.txt, through the Makefile. */
+#if !defined(RW_DEFAULT_N) || !defined(RW_MAX_N)
+#error "build with make: -DRW_DEFAULT_N and -DRW_MAX_N come from benchmarks.txt"
+#endif
 
 static void usage(FILE *to)
 {
@@ -28,7 +30,7 @@ static void usage(FILE *to)
 		"  alloc, seed, free.  N defaults to %d (the seed's size),\n"
 		"  1 <= N <= %llu; '_' and ',' may group digits.\n"
 		"example: valgrind --tool=callgrind ./c-range 1_000_000\n",
-		DEFAULT_N, MAX_N);
+		RW_DEFAULT_N, (unsigned long long)RW_MAX_N);
 }
 
 int main(int argc, char **argv)
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
 	 * iteration.  A runtime N in a stack slot would add a load (11 Ir per
 	 * int at -O0); held in a register it compiles to the seed's 10.
 	 */
-	register int length = DEFAULT_N;
+	register int length = RW_DEFAULT_N;
 	int *buffer;
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 		cli_usage_error("c-range", "expected at most one argument (N), got %d",
 				argc - 1);
 	if (argc == 2)
-		length = (int)cli_count("c-range", "N", argv[1], 1, MAX_N);
+		length = (int)cli_count("c-range", "N", argv[1], 1, RW_MAX_N);
 
 	/* Allocate the memory. */
 	rw_phase("alloc");

@@ -1,28 +1,42 @@
 /*
- * rw.h - rangewall's one wrapper around the Valgrind client requests.
+ * rw.h - rangewall's one door to Valgrind: every client request the
+ * benchmarks and the embedded-Python runner issue is in this file, and its
+ * state is one struct (`rw`).  A test greps the other C sources for
+ * VALGRIND_/CALLGRIND_/DHAT_ request macros and finds none.
  *
- * Every benchmark (and the embedded-Python runner) speaks to Valgrind only
- * through these functions, so the protocol lives in one place:
+ * Phases (Callgrind, Massif):
+ *   rw_phase("seed")    end the current phase and begin "seed".  Callgrind
+ *                       dumps the phase that ends as a part of its own
+ *                       (CALLGRIND_DUMP_STATS_AT, labelled with its name);
+ *                       Massif, when RW_SNAPSHOT_PREFIX is set, writes a
+ *                       detailed snapshot.  The program starts in phase
+ *                       "startup"; rw_phase_end() closes the last one.
+ *   rw_snapshot("x")    a Massif detailed snapshot, outside the phases.
  *
- *   rw_phase("seed")   end the current phase and begin "seed".  The phase
- *                      that ends is dumped by Callgrind as its own part
- *                      (CALLGRIND_DUMP_STATS_AT, labelled with its name) and,
- *                      when RW_SNAPSHOT_PREFIX is set under Massif, saved as
- *                      a detailed snapshot.  The program starts in phase
- *                      "startup"; rw_phase_end() closes the last one, and
- *                      whatever runs after it lands in Callgrind's final
- *                      part ("Program termination").
- *   rw_measure_start() Callgrind: (re)start or stop instrumenting, for
- *   rw_measure_stop()  --instr-atstart=no runs that measure a region only.
- *   rw_malloclike()    report a block carved out of memory the program
- *   rw_freelike()      already owns (a custom allocator) as a heap block of
- *                      its own; Memcheck and Massif then see objects, not the
- *                      big chunks they were carved from.
+ * What Callgrind counts:
+ *   rw_measure_start()  instrument (or not) from here: for runs under
+ *   rw_measure_stop()   --instr-atstart=no that skip start-up.  Switching
+ *                       instrumentation flushes every translation: costly,
+ *                       so only at the snippet's two ends.
+ *   rw_collect_start()  collect (or not) from here: CALLGRIND_TOGGLE_COLLECT,
+ *   rw_collect_stop()   cheap, and the call context is kept -- for regions
+ *                       a user brackets (vg.start(), vg.stop()).
+ *   rw_zero()           drop what was counted so far.
+ *
+ * A custom allocator's blocks (Memcheck, Massif):
+ *   rw_malloclike()     report a block carved out of memory the program
+ *   rw_freelike()       already owns as a heap block of its own, and its
+ *   rw_resizeinplace()  end, resize or move; each keeps the bytes usable by
+ *   rw_moved()          the allocator that still owns them.
+ *   rw_mem_undefined()  mark bytes addressable but undefined.
+ *
+ *   rw_silence()        issue no Callgrind request or monitor command from
+ *                       now on: DHAT (valgrind 3.19) warns once for every
+ *                       client request it does not know.
  *
  * Outside Valgrind every request is a handful of no-op instructions.
  * Built with -DNVALGRIND they disappear entirely (valgrind.h's contract).
- *
- * Not thread-safe: the benchmarks are single-threaded.
+ * Not thread-safe: the benchmarks and the runner are single-threaded.
  */
 #ifndef RW_H
 #define RW_H
@@ -35,65 +49,79 @@
 #include <valgrind/callgrind.h>
 #include <valgrind/memcheck.h>
 
+/* Everything rw.h remembers between requests. */
+struct rw_state {
+	const char *phase;		/* the phase running now */
+	int boundaries;			/* phase ends and snapshots so far */
+	int instrumenting;		/* Callgrind instruments (rw_measure_*) */
+	int collecting;			/* Callgrind collects (rw_collect_*) */
+	int silent;			/* no Callgrind request, no monitor command */
+	int prefix_read;		/* RW_SNAPSHOT_PREFIX looked up */
+	const char *snapshot_prefix;	/* Massif snapshots' file prefix, or NULL */
+};
+
+/* Valgrind's defaults: instrumenting and collecting from the start. */
+static struct rw_state rw = { "startup", 0, 1, 1, 0, 0, NULL };
+
 /* True when running under any Valgrind tool (valgrind.h: RUNNING_ON_VALGRIND). */
 static inline int rw_on_valgrind(void)
 {
 	return RUNNING_ON_VALGRIND != 0;
 }
 
-static const char *rw_current_phase = "startup";
-static int rw_phase_count;
+/* No Callgrind request or monitor command from now on (for DHAT). */
+static inline void rw_silence(void)
+{
+	rw.silent = 1;
+}
 
 /*
- * Massif: save a detailed snapshot named after the phase that just ended,
- * as "<RW_SNAPSHOT_PREFIX>.<k>.<phase>".  The monitor command needs no vgdb:
+ * Massif: write a detailed snapshot to "<RW_SNAPSHOT_PREFIX>.<k>.<name>",
+ * k counting phase ends and snapshots.  The monitor command needs no vgdb:
  * Massif runs it in-process.  Only the driver for Massif sets the variable,
  * because other tools answer an unknown monitor command with a warning.
  */
-static inline void rw_massif_snapshot(const char *phase)
+static inline void rw_massif_snapshot(const char *name)
 {
 #ifndef NVALGRIND
-	static const char *prefix;
-	static int looked;	/* getenv once: its cost would land in every part */
 	char cmd[4096];
 
 	if (!rw_on_valgrind())
 		return;
-	if (!looked) {
-		prefix = getenv("RW_SNAPSHOT_PREFIX");
-		looked = 1;
+	if (!rw.prefix_read) {	/* getenv once: its cost would land in every part */
+		rw.snapshot_prefix = getenv("RW_SNAPSHOT_PREFIX");
+		rw.prefix_read = 1;
 	}
-	if (prefix == NULL || *prefix == '\0')
+	if (rw.snapshot_prefix == NULL || *rw.snapshot_prefix == '\0')
 		return;
 	if (snprintf(cmd, sizeof cmd, "detailed_snapshot %s.%d.%s",
-		     prefix, rw_phase_count, phase) < (int)sizeof cmd)
+		     rw.snapshot_prefix, rw.boundaries, name) < (int)sizeof cmd)
 		VALGRIND_MONITOR_COMMAND(cmd);
 #else
-	(void)phase;
+	(void)name;
 #endif
 }
-
-static int rw_measuring = 1;	/* Callgrind collects (see rw_measure_stop) */
-/*
- * No requests at all when set: DHAT (valgrind 3.19) warns once for every
- * client request it does not know, Callgrind's included.
- */
-static int rw_silent;
 
 /*
  * End the current phase and begin `next` (a short token: it names a
  * Callgrind part and a file).  Callgrind: dump the ending phase's costs as
- * a part labelled with its name, unless measurement is stopped (the part
+ * a part labelled with its name, unless instrumentation is off (the part
  * would be empty).  Massif: snapshot the heap at the boundary.  Other
  * tools ignore the requests.
  */
 static inline void rw_phase(const char *next)
 {
-	rw_phase_count++;
-	if (rw_measuring && !rw_silent)
-		CALLGRIND_DUMP_STATS_AT(rw_current_phase);
-	rw_massif_snapshot(rw_current_phase);
-	rw_current_phase = next;
+	rw.boundaries++;
+	if (rw.instrumenting && !rw.silent)
+		CALLGRIND_DUMP_STATS_AT(rw.phase);
+	rw_massif_snapshot(rw.phase);
+	rw.phase = next;
+}
+
+/* The phase running now. */
+static inline const char *rw_phase_name(void)
+{
+	return rw.phase;
 }
 
 /* End the last phase; what follows (exit, libc teardown) is not a phase. */
@@ -102,35 +130,83 @@ static inline void rw_phase_end(void)
 	rw_phase("exit");
 }
 
-/*
- * Callgrind: start or stop instrumenting (run valgrind with
- * --instr-atstart=no to measure only from the first start).  Phases that
- * end while stopped are not dumped.
- */
-static inline void rw_measure_start(void)
+/* A Massif detailed snapshot named `name`, between phase boundaries. */
+static inline void rw_snapshot(const char *name)
 {
-	if (!rw_silent)
-		CALLGRIND_START_INSTRUMENTATION;
-	rw_measuring = 1;
+	rw.boundaries++;
+	rw_massif_snapshot(name);
 }
 
+/*
+ * Callgrind: say whether instrumentation is on as the program starts: off
+ * when the drivers run it under --instr-atstart=no.
+ */
+static inline void rw_instrumenting_at_start(int on)
+{
+	rw.instrumenting = on;
+}
+
+/* Callgrind: start instrumenting (for runs under --instr-atstart=no). */
+static inline void rw_measure_start(void)
+{
+	if (!rw.silent)
+		CALLGRIND_START_INSTRUMENTATION;
+	rw.instrumenting = 1;
+}
+
+/* Callgrind: stop instrumenting; phases that end meanwhile are not dumped. */
 static inline void rw_measure_stop(void)
 {
-	if (!rw_silent)
+	if (!rw.silent)
 		CALLGRIND_STOP_INSTRUMENTATION;
-	rw_measuring = 0;
+	rw.instrumenting = 0;
+}
+
+/*
+ * Callgrind: start or stop collecting costs.  The request toggles, so the
+ * state is kept here and a second start (or stop) does nothing.
+ */
+static inline void rw_collect_start(void)
+{
+	if (!rw.collecting && !rw.silent)
+		CALLGRIND_TOGGLE_COLLECT;
+	rw.collecting = 1;
+}
+
+static inline void rw_collect_stop(void)
+{
+	if (rw.collecting && !rw.silent)
+		CALLGRIND_TOGGLE_COLLECT;
+	rw.collecting = 0;
+}
+
+/* Callgrind: drop the costs counted so far. */
+static inline void rw_zero(void)
+{
+	if (!rw.silent)
+		CALLGRIND_ZERO_STATS;
 }
 
 /*
  * Memcheck, Massif: `size` bytes at `p`, carved from memory the program
- * already owns, become a heap block of their own (contents undefined, no
- * redzone: the objects are packed edge to edge like CPython's).
+ * already owns, become a heap block of their own (no redzone: the objects
+ * are packed edge to edge like CPython's); `zeroed` says whether their
+ * contents are defined (calloc) or not.
  */
-static inline void rw_malloclike(void *p, size_t size)
+static inline void rw_malloclike(void *p, size_t size, int zeroed)
 {
-	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, 0);
+	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, zeroed);
 	(void)p;
 	(void)size;
+	(void)zeroed;
+}
+
+/* Memcheck: `len` bytes at `p` are addressable, their contents undefined. */
+static inline void rw_mem_undefined(void *p, size_t len)
+{
+	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+	(void)p;
+	(void)len;
 }
 
 /*
@@ -142,9 +218,35 @@ static inline void rw_malloclike(void *p, size_t size)
 static inline void rw_freelike(void *p, size_t size)
 {
 	VALGRIND_FREELIKE_BLOCK(p, 0);
-	VALGRIND_MAKE_MEM_UNDEFINED(p, size);
+	rw_mem_undefined(p, size);
 	(void)p;
-	(void)size;
+}
+
+/*
+ * Memcheck, Massif: the block at `p` grew or shrank from `old` to `size`
+ * bytes where it is.  A shrink leaves the tail inaccessible, but the
+ * allocator still owns it: addressable again.
+ */
+static inline void rw_resizeinplace(void *p, size_t old, size_t size)
+{
+	VALGRIND_RESIZEINPLACE_BLOCK(p, old, size, 0);
+	if (size < old)
+		rw_mem_undefined((char *)p + size, old - size);
+	(void)p;
+}
+
+/*
+ * Memcheck, Massif: the block at `p` (`old` bytes) was moved away by a
+ * realloc, and the allocator has already freed it and written its
+ * free-list link there.  Keep those bytes readable and defined, or its
+ * next malloc reads an "uninitialised" link.
+ */
+static inline void rw_moved(void *p, size_t old)
+{
+	VALGRIND_FREELIKE_BLOCK(p, 0);
+	VALGRIND_MAKE_MEM_DEFINED(p, old);
+	(void)p;
+	(void)old;
 }
 
 #endif /* RW_H */

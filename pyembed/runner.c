@@ -77,7 +77,7 @@ static double seconds_since(const struct timespec *t0)
 static void phase(const char *next)
 {
 	if (print_times)
-		fprintf(stderr, "%s: phase %s %.6f s\n", prog, rw_current_phase,
+		fprintf(stderr, "%s: phase %s %.6f s\n", prog, rw_phase_name(),
 			seconds_since(&phase_t0));
 	rw_phase(next);
 	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
@@ -211,7 +211,7 @@ static void note_alloc(void *p, size_t size, int zeroed)
 	if (a == NULL)
 		return;
 	*size_slot(a, p) = (uint16_t)size;
-	VALGRIND_MALLOCLIKE_BLOCK(p, size, 0, zeroed);
+	rw_malloclike(p, size, zeroed);
 }
 
 static void *hook_malloc(void *ctx, size_t size)
@@ -243,10 +243,8 @@ static void hook_free(void *ctx, void *p)
 	struct hook *h = ctx;
 	struct arena *a = p != NULL ? arena_of(p) : NULL;
 
-	if (a != NULL) {
-		VALGRIND_FREELIKE_BLOCK(p, 0);
-		VALGRIND_MAKE_MEM_UNDEFINED(p, *size_slot(a, p));
-	}
+	if (a != NULL)
+		rw_freelike(p, *size_slot(a, p));
 	h->orig.free(h->orig.ctx, p);
 }
 
@@ -260,31 +258,21 @@ static void *hook_realloc(void *ctx, void *p, size_t size)
 	if (q == NULL)
 		return NULL;		/* the old block is untouched */
 	if (a != NULL && q == p) {	/* resized in place */
-		VALGRIND_RESIZEINPLACE_BLOCK(p, old, size, 0);
-		/* A shrink leaves the tail inaccessible; pymalloc still owns it. */
-		if (size < old)
-			VALGRIND_MAKE_MEM_UNDEFINED((char *)p + size, old - size);
+		rw_resizeinplace(p, old, size);
 		*size_slot(a, p) = (uint16_t)size;
 		return q;
 	}
-	if (a != NULL) {
-		/*
-		 * Moved: pymalloc has already freed the old block and written
-		 * its free-list link there.  Keep those bytes readable and
-		 * defined, or its next malloc reads an "uninitialised" link.
-		 */
-		VALGRIND_FREELIKE_BLOCK(p, 0);
-		VALGRIND_MAKE_MEM_DEFINED(p, old);
-	}
+	if (a != NULL)		/* moved: pymalloc freed the old block */
+		rw_moved(p, old);
 	if ((a = arena_of(q)) != NULL) {
 		/*
 		 * The block holds a copy of the old one's bytes: defined.  When
 		 * the old size is unknown (an unrecorded arena), all of it.
 		 */
 		*size_slot(a, q) = (uint16_t)size;
-		VALGRIND_MALLOCLIKE_BLOCK(q, size, 0, p != NULL);
+		rw_malloclike(q, size, p != NULL);
 		if (size > old && (p == NULL || old != 0))
-			VALGRIND_MAKE_MEM_UNDEFINED((char *)q + old, size - old);
+			rw_mem_undefined((char *)q + old, size - old);
 	}
 	return q;
 }
@@ -371,17 +359,22 @@ static PyObject *vg_phase(PyObject *self, PyObject *args)
 	Py_RETURN_NONE;
 }
 
+/*
+ * vg.start(), vg.stop(): Callgrind's collection, not its instrumentation:
+ * a toggle costs next to nothing and keeps the call context, where
+ * switching instrumentation would flush every translation (6 ms a pair).
+ */
 static PyObject *vg_start(PyObject *self, PyObject *args)
 {
 	(void)self, (void)args;
-	rw_measure_start();
+	rw_collect_start();
 	Py_RETURN_NONE;
 }
 
 static PyObject *vg_stop(PyObject *self, PyObject *args)
 {
 	(void)self, (void)args;
-	rw_measure_stop();
+	rw_collect_stop();
 	Py_RETURN_NONE;
 }
 
@@ -392,8 +385,7 @@ static PyObject *vg_snapshot(PyObject *self, PyObject *args)
 	(void)self;
 	if (!PyArg_ParseTuple(args, "s:snapshot", &name) || !(name = keep_name(name)))
 		return NULL;
-	rw_phase_count++;
-	rw_massif_snapshot(name);
+	rw_snapshot(name);
 	Py_RETURN_NONE;
 }
 
@@ -511,8 +503,7 @@ static int run_snippet(const char *path, const char *code)
 	 */
 	phase("setup");
 	if (!measure_all) {
-		if (!rw_silent)
-			CALLGRIND_ZERO_STATS;
+		rw_zero();
 		rw_measure_start();
 	}
 	if (fp != NULL)
@@ -661,7 +652,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--times")) {
 			print_times = 1;
 		} else if (!strcmp(a, "--requests=no")) {
-			rw_silent = 1;
+			rw_silence();
 		} else if (!strcmp(a, "-c")) {
 			if (i + 1 == argc)
 				cli_usage_error(prog, "-c needs the code to run");
@@ -691,7 +682,7 @@ int main(int argc, char **argv)
 			  "Python %s has only pymalloc", mode_names[mode], PY_VERSION);
 
 	if (!measure_all)
-		rw_measuring = 0;	/* until the snippet starts */
+		rw_instrumenting_at_start(0);	/* until the snippet starts */
 
 	/* sys.argv: the snippet (or "-c") and what follows it. */
 	argv[i] = code != NULL ? (char *)"-c" : argv[i];

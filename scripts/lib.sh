@@ -1,11 +1,15 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
 # lib.sh - shared helpers for rangewall's tool drivers (POSIX sh, sourced).
 #
-# A driver sets TOOL, defines usage() and run_one(), then:
+# A driver sets TOOL, defines run_one(), then:
 #   . "$(dirname "$0")/lib.sh"
-#   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -m MODE, -p PY,
-#                             # -o DIR, BENCH...
+#   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -m MODE,
+#                             # -M MEASURE, -p PY, -s FILE, -o DIR, BENCH...
 #   rw_for_each_bench         # progress, temp dirs, context, atomic commit
+#
+# Every benchmark's facts (names, sizes, arguments, which tool runs which
+# by default) are rows of benchmarks.txt, read here; a driver adds only its
+# tool's own defaults (RW_ANNOTATE_DEFAULT, RW_MODE_DEFAULT, RW_N_INTS).
 #
 # run_one BENCH DIR runs the tool on BENCH with its raw output in DIR, a
 # fresh temporary folder.  It returns non-zero on failure, may set
@@ -19,13 +23,14 @@ prog=${0##*/}
 RW_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RW_BUILD=${RW_BUILD:-$RW_ROOT/build}
 RW_BIN_DIR=$RW_BUILD	# where the native benchmarks' binaries are
-RW_C_BENCHES="c-range c-range-O2 c-intlist c-accu"
-RW_PY_BENCHES="py-range py-array py-numpy py-stringio py-stringio-getvalue" # NAME@PY
-RW_BENCHES="$RW_C_BENCHES $RW_PY_BENCHES"
-# py-snippet@PY runs the user's own SNIPPET=FILE.py (N as sys.argv[1]);
-# never part of a default list.
-RW_SNIPPET_BENCH=py-snippet
+RW_TABLE=$RW_ROOT/benchmarks.txt	# every benchmark's row: see its header
 VALGRIND=${VALGRIND:-valgrind}
+PYTHON3=${PYTHON3:-/usr/bin/python3}
+[ -x "$PYTHON3" ] || PYTHON3=python3
+# A driver's own defaults (it may set them before sourcing or after):
+RW_ANNOTATE_DEFAULT=${RW_ANNOTATE_DEFAULT:-no}	# -a for c-intlist
+RW_MODE_DEFAULT=${RW_MODE_DEFAULT:-pymalloc}	# -m for py-*
+RW_N_INTS=''	# N for benchmarks counting ints, if not the table's
 
 # --- messages ----------------------------------------------------------------
 # usage_error: bad input, exit 2.  die: a failure, exit 1.  note: stderr.
@@ -46,6 +51,88 @@ rw_group() {
 		print s o }'
 }
 
+# --- the benchmark table -------------------------------------------------------
+# rw_table AWK-PROGRAM [AWK-OPTION...]: run AWK-PROGRAM over benchmarks.txt's rows, with
+# col["name"], col["n"], ... the columns' numbers (from its header line)
+# and about the rest of the row.
+rw_table() {
+	_rt_prog=$1
+	shift
+	awk "$@" '/^# name / { for (i = 2; i <= NF; i++) col[$i] = i - 1; next }
+		/^#/ || !NF { next }
+		{ about = $0; for (i = 1; i < col["about"]; i++) sub(/^[^ ]+ +/, "", about) }
+		'"$_rt_prog" "$RW_TABLE"
+}
+
+# The table's rows, read once (one line each, the columns blank-separated,
+# `about` left out), and RW_COL_<column>, each column's number: the
+# lookups below are the shell's own, with no process to start.
+RW_ROWS=$(rw_table '{ line = $1; for (i = 2; i < col["about"]; i++) line = line " " $i; print line }')
+eval "$(awk '/^# name / { for (i = 2; i <= NF; i++) print "RW_COL_" $i "=" i - 1; exit }' "$RW_TABLE")"
+
+# rw_field BENCH COLUMN: BENCH's (NAME@PY's NAME's) value in COLUMN.
+rw_field() {
+	_rf_name=${1%%@*}
+	eval "_rf_col=\$RW_COL_$2"
+	set -f
+	_rf_ifs=$IFS
+	IFS='
+'
+	for _rf_row in $RW_ROWS; do
+		IFS=$_rf_ifs
+		# shellcheck disable=SC2086 # the row's words
+		set -- $_rf_row
+		if [ "$1" = "$_rf_name" ]; then
+			# shellcheck disable=SC2154 # _rf_col is set by the eval above
+			eval "printf '%s\\n' \"\${$_rf_col}\""
+			break
+		fi
+	done
+	IFS=$_rf_ifs
+	set +f
+}
+
+# rw_names [py|native|snippet]: the benchmarks' names, table order (all
+# but the user's snippet without an argument).
+eval "$(rw_table '
+	{ all = all " " $1 }
+	$1 ~ /^py-/ { py = py " " $1 }
+	$1 !~ /^py-/ { native = native " " $1 }
+	$col["program"] == "SNIPPET" { snippet = snippet " " $1; sub(" " $1 "$", "", all) }
+	END { printf "RW_NAMES_=\"%s\" RW_NAMES_py=\"%s\" RW_NAMES_native=\"%s\" RW_NAMES_snippet=\"%s\"\n",
+		substr(all, 2), substr(py, 2), substr(native, 2), substr(snippet, 2) }')"
+rw_names() {
+	eval "printf '%s\\n' \$RW_NAMES_${1:-}" | tr ' ' '\n'
+}
+
+# rw_tool_defaults TOOL: what the driver runs without BENCH, from TOOL's
+# column: native names; py-X (every PY= Python) for "default"; py-X@ROLES.
+rw_tool_defaults() {
+	rw_table '$col[t] == "-" { next }
+		$1 !~ /^py-/ || $col[t] == "default" { print $1; next }
+		{ print $1 "@" $col[t] }' -v t="$1"
+}
+
+# rw_default_n BENCH / rw_max_n BENCH: N's default and ceiling.  A driver
+# whose tool is too slow for the seed's 10,000,000 ints sets RW_N_INTS
+# (ltrace stops at every library call).
+rw_default_n() {
+	if [ -n "$RW_N_INTS" ] && [ "$(rw_field "$1" unit)" = ints ]; then
+		echo "$RW_N_INTS"
+	else
+		rw_field "$1" n
+	fi
+}
+rw_max_n() { rw_field "$1" n_max; }
+
+# rw_chunk BENCH: CHUNK for BENCH ('-' if its args take none).
+rw_chunk() {
+	case $(rw_field "$1" args) in
+	*'{CHUNK}'*) echo "${CHUNK:-$(rw_field "$1" chunk)}" ;;
+	*) echo - ;;
+	esac
+}
+
 # --- input checks ------------------------------------------------------------
 # rw_count WHAT VALUE MAX: print VALUE as plain digits if it is a whole
 # number from 1 to MAX ('_' and ',' may group digits); else exit 2.
@@ -63,14 +150,14 @@ rw_count() {
 	printf '%s\n' "$_v"
 }
 
-# rw_pythons [SELECTION...]: "TAG VERSION CONFIG EXE" lines (scripts/pythons);
-# exits 2 naming an unknown Python.
+# rw_pythons [SELECTION...]: "TAG VERSION CONFIG EXE ROLES BUILD LINK"
+# lines (scripts/pythons, cached); exits 2 naming an unknown Python.
 rw_pythons() {
 	"$RW_ROOT/scripts/pythons" "$@" || exit 2
 }
 
 # rw_check_python TAG: exit 2 unless TAG is a Python found here.  Asks
-# scripts/pythons once (it runs every interpreter), then remembers.
+# scripts/pythons once, then remembers.
 RW_PYTHONS_FOUND=''
 rw_check_python() {
 	[ -n "$RW_PYTHONS_FOUND" ] || RW_PYTHONS_FOUND=$(rw_pythons all | awk '{ print $1 }')
@@ -82,17 +169,14 @@ rw_check_python() {
 # found here; else exit 2 naming what is allowed.
 rw_check_bench() {
 	case $1 in
-	py-*@*)
-		for _cb in $RW_PY_BENCHES $RW_SNIPPET_BENCH; do
-			[ "${1%%@*}" = "$_cb" ] && { rw_check_python "${1#*@}"; return 0; }
-		done ;;
-	*)
-		for _cb in $RW_BENCHES; do
-			[ "$1" = "$_cb" ] && return 0
-		done ;;
+	py-*)
+		if rw_names py | grep -qxF -- "${1%%@*}"; then
+			case $1 in *@*) rw_check_python "${1#*@}" ;; esac
+			return 0
+		fi ;;
+	*) rw_names native | grep -qxF -- "$1" && return 0 ;;
 	esac
-	# shellcheck disable=SC2001 # POSIX sh has no ${var//a/b}
-	usage_error "unknown benchmark '$1' (allowed: $(echo "$RW_BENCHES" | sed 's/ /, /g'), $RW_SNIPPET_BENCH with SNIPPET=FILE.py; py-* take @PYTHON)"
+	usage_error "unknown benchmark '$1' (allowed: $(rw_names | paste -sd, - | sed 's/,/, /g'), $(rw_names snippet) with SNIPPET=FILE.py; py-* take @PYTHON)"
 }
 
 # rw_expand BENCH...: each py-X without @ becomes py-X@TAG for the Pythons
@@ -132,78 +216,65 @@ rw_expand() {
 # rw_is_py BENCH: true for py-X@TAG.
 rw_is_py() { case $1 in py-*@*) return 0 ;; esac; return 1; }
 
-# rw_py_mode BENCH DEFAULT: the runner's allocator mode for BENCH: MODE if
-# set, else DEFAULT; Python 2 has only pymalloc.
+# rw_py_mode BENCH: the runner's allocator mode for BENCH: MODE if set,
+# else the driver's RW_MODE_DEFAULT; Python 2 has only pymalloc.
 rw_py_mode() {
 	case ${1#*@} in
 	2.*) echo pymalloc ;;
-	*) echo "${MODE:-$2}" ;;
+	*) echo "${MODE:-$RW_MODE_DEFAULT}" ;;
 	esac
 }
 
-# rw_default_n BENCH / rw_max_n BENCH: the default size, and the ceiling.
-# A driver whose tool is too slow for the seed's 10,000,000 ints lowers
-# RW_ELEMENTS_DEFAULT (ltrace stops at every library call).
-RW_ELEMENTS_DEFAULT=10000000	# the seed's range(10000000)
-rw_default_n() {
-	case $1 in
-	c-accu | py-stringio*) echo 100000 ;;	# writes: the wall is the 100,000th
-	py-snippet*) echo 1000000 ;;	# the user's: sys.argv[1]
-	*) echo "$RW_ELEMENTS_DEFAULT" ;;
-	esac
-}
-rw_max_n() {
-	case $1 in
-	c-accu | py-stringio*) echo 1000000000000 ;;
-	*) echo 1000000000 ;;
-	esac
-}
-
-# rw_writes_fit BENCH: for the accumulator benchmarks, exit 2 before
-# anything runs if N writes of CHUNK bytes (default 10,000) cannot be held
-# at once in the memory available: the join needs every byte written in
-# one block (twice, with getvalue).
+# rw_writes_fit BENCH: for the benchmarks that take CHUNK, exit 2 before
+# anything runs if N writes of CHUNK bytes cannot be held at once in the
+# memory available: the join needs every byte written in one block (twice,
+# with getvalue).
 rw_writes_fit() {
-	case $1 in c-accu | py-stringio*) ;; *) return 0 ;; esac
+	_args=$(rw_field "$1" args)
+	case $_args in *'{CHUNK}'*) ;; *) return 0 ;; esac
 	_copies=1
-	case $1 in *-getvalue*) _copies=2 ;; esac
+	case $_args in *getvalue*) _copies=2 ;; esac
 	# Python 2's unicode is UCS-4 on pyenv's builds: 4 bytes a character.
 	case $1 in py-*@2.*) _copies=$((_copies * 4)) ;; esac
-	_need=$(awk -v n="${N:-$(rw_default_n "$1")}" -v c="${CHUNK:-10000}" \
-		-v k="$_copies" 'BEGIN { printf "%.0f", n * c * k }')
+	_n=${N:-$(rw_default_n "$1")} _c=$(rw_chunk "$1")
+	_need=$(awk -v n="$_n" -v c="$_c" -v k="$_copies" 'BEGIN { printf "%.0f", n * c * k }')
 	_avail=$(awk '/^MemAvailable:/ { printf "%.0f", $2 * 1024 }' /proc/meminfo 2>/dev/null)
 	if [ -n "$_avail" ] && awk -v a="$_need" -v b="$_avail" 'BEGIN { exit !(a > b) }'; then
-		usage_error "$1: $(rw_group "${N:-$(rw_default_n "$1")}") writes of $(rw_group "${CHUNK:-10000}") bytes need $(rw_group "$_need") bytes at once, but only $(rw_group "$_avail") are available (MemAvailable)"
+		usage_error "$1: $(rw_group "$_n") writes of $(rw_group "$_c") bytes need $(rw_group "$_need") bytes at once, but only $(rw_group "$_avail") are available (MemAvailable)"
 	fi
 }
 
 # rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
-# benchmark's default), CHUNK, ANNOTATE, MODE, PY, RESULTS and BENCHES
-# (py-X expanded to py-X@TAG; none given: RW_DEFAULT_BENCHES, a driver's
-# own choice, else every benchmark).  The same names in the environment are the
+# benchmark's default), CHUNK, ANNOTATE, MODE, MEASURE, PY, SNIPPET,
+# RESULTS and BENCHES (py-X expanded to py-X@TAG; none given: the tool's
+# column of benchmarks.txt).  The same names in the environment are the
 # defaults (the Makefile's knobs).
 rw_parse_args() {
 	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} MODE=${MODE:-} PY=${PY:-}
-	SNIPPET=${SNIPPET:-}
+	MEASURE=${MEASURE:-} SNIPPET=${SNIPPET:-}
 	RESULTS=${RESULTS:-$RW_ROOT/results}
 	while [ $# -gt 0 ]; do
 		case $1 in
-		-h | --help) usage; exit 0 ;;
-		-n | -c | -a | -m | -p | -o | -s)
+		-h | --help) rw_usage; exit 0 ;;
+		-n | -c | -a | -m | -M | -p | -o | -s)
 			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
 			case $1 in
 			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -m) MODE=$2 ;;
-			-p) PY=$2 ;; -o) RESULTS=$2 ;; -s) SNIPPET=$2 ;;
+			-M) MEASURE=$2 ;; -p) PY=$2 ;; -o) RESULTS=$2 ;; -s) SNIPPET=$2 ;;
 			esac
 			shift 2 ;;
 		--) shift; break ;;
-		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -p, -o, -s, -h)" ;;
+		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -M, -p, -o, -s, -h)" ;;
 		*) break ;;
 		esac
 	done
 	RW_FROM_DEFAULTS=
-	[ $# -gt 0 ] || RW_FROM_DEFAULTS=1
-	BENCHES=${*:-${RW_DEFAULT_BENCHES:-$RW_BENCHES}}
+	if [ $# -gt 0 ]; then
+		BENCHES=$*
+	else
+		RW_FROM_DEFAULTS=1
+		BENCHES=$(rw_tool_defaults "$TOOL")
+	fi
 	rw_check_args
 }
 
@@ -217,6 +288,10 @@ rw_check_args() {
 	case $MODE in
 	'' | annotate | malloc | pymalloc) ;;
 	*) usage_error "MODE '$MODE' is not annotate, malloc or pymalloc" ;;
+	esac
+	case $MEASURE in
+	'' | snippet | all) ;;
+	*) usage_error "MEASURE '$MEASURE' is not snippet or all" ;;
 	esac
 	for _b in $BENCHES; do
 		case $_b in
@@ -241,7 +316,7 @@ rw_check_args() {
 	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 	for _b in $BENCHES; do
 		rw_writes_fit "$_b"
-		case $_b in "$RW_SNIPPET_BENCH"@*) rw_check_snippet ;; esac
+		[ "$(rw_field "$_b" program)" != SNIPPET ] || rw_check_snippet
 	done
 }
 
@@ -249,7 +324,7 @@ rw_check_args() {
 # run in the result's temporary folder).  Else exit 2.
 rw_check_snippet() {
 	[ -n "$SNIPPET" ] ||
-		usage_error "$RW_SNIPPET_BENCH needs SNIPPET=FILE.py (the Python file to profile)"
+		usage_error "$(rw_names snippet) needs SNIPPET=FILE.py (the Python file to profile)"
 	if [ ! -f "$SNIPPET" ] || [ ! -r "$SNIPPET" ]; then
 		usage_error "SNIPPET '$SNIPPET' is not a readable file"
 	fi
@@ -267,6 +342,48 @@ rw_require() {
 	done
 }
 
+# --- help ----------------------------------------------------------------------
+# rw_opt OPTION TEXT: one option of the help, TEXT wrapped at 76 columns
+# under a 14-column indent.
+rw_opt() {
+	printf '%s\n' "$2" | awk -v first="$1" '{
+		n = split($0, w, " "); line = sprintf("  %-11s ", first)
+		for (i = 1; i <= n; i++) {
+			if (length(line) + 1 + length(w[i]) > 76 && length(line) > 14) {
+				print line; line = sprintf("%14s", "") w[i]
+			} else line = line (substr(line, length(line)) != " " ? " " : "") w[i]
+		}
+		print line }'
+}
+
+# rw_usage: the driver's --help: its header's first line, the usage line,
+# the header up to "# OPTIONS", the options every driver takes (with the
+# driver's defaults and the table's benchmarks), then the rest of the
+# header up to "# REQUIRES".
+rw_usage() {
+	sed -n '2s/^# //p' "$0"
+	printf '\nUSAGE: scripts/%s [-n N] [-c CHUNK] [-a yes|no] [-m MODE] [-M MEASURE]\n' "$prog"
+	printf '       [-p PY] [-s FILE] [-o RESULTS] [BENCH...]\n'
+	sed -n '3,/^# OPTIONS$/{/^# OPTIONS$/d; s/^# \{0,1\}//p; }' "$0"
+	_ints=
+	[ -z "$RW_N_INTS" ] || _ints="; $(rw_group "$RW_N_INTS") for the benchmarks counting ints under $TOOL"
+	rw_opt "-n N" "size, in what each benchmark's row of benchmarks.txt counts (default: the row's n, the seeds' sizes$_ints)"
+	rw_opt "-c CHUNK" "bytes per write, for the benchmarks whose arguments take it ($(rw_table '$col["args"] ~ /CHUNK/ { printf "%s%s", s, $1; s = ", " }'); default: the row's chunk)"
+	rw_opt "-a yes|no" "report c-intlist's ints to Valgrind as heap blocks (default $RW_ANNOTATE_DEFAULT${RW_ANNOTATE_WHY:+: $RW_ANNOTATE_WHY})"
+	rw_opt "-m MODE" "the runner's allocator for py-*: annotate, malloc or pymalloc (default $RW_MODE_DEFAULT${RW_MODE_WHY:+: $RW_MODE_WHY}; Python 2 has only pymalloc)"
+	rw_opt "-M MEASURE" "snippet or all: what Callgrind counts of a py-* run (default snippet; all adds start-up and finalisation as parts of their own)"
+	rw_opt "-p PY" "the Pythons for a py-* given without @PYTHON: tags as scripts/pythons lists them, \"default\" (the seeds') or \"all\""
+	rw_opt "-s FILE" "the Python file that $(rw_names snippet)@PY runs (or SNIPPET=FILE): your own code, N as its sys.argv[1]"
+	rw_opt "-o RESULTS" "results folder (default: results/)"
+	rw_opt "BENCH" "$(rw_names | paste -sd' ' -), or $(rw_names snippet); each py-* as NAME@PYTHON (py-range@3.11), NAME@ROLE (py-range@release; roles: debug, release, py2, newest, joined by +) or, bare, for every -p Python. Default, from benchmarks.txt's $TOOL column: $(rw_tool_defaults "$TOOL" | awk '
+		/@/ { split($0, a, "@"); r = a[2]; gsub(/\+/, " and ", r)
+			printf "%s%s on the %s Python%s", s, a[1], r, a[2] ~ /\+/ ? "s" : ""; s = ", "; next }
+		/^py-/ { printf "%s%s on -p'"'"'s Pythons", s, $0; s = ", "; next }
+		{ printf "%s%s", s, $0; s = ", " }')"
+	echo
+	sed -n '/^# OPTIONS$/,/^# REQUIRES/{/^# OPTIONS$/d; s/^# \{0,1\}//p; }' "$0"
+}
+
 # --- the benchmark's command line ----------------------------------------------
 # rw_bench_bin BENCH: the binary that runs BENCH.
 rw_bench_bin() {
@@ -277,34 +394,24 @@ rw_bench_bin() {
 	fi
 }
 
-# rw_bench_cmd BENCH ANNOTATE PYMODE [RUNNER-OPTION...]: print the command
-# that runs BENCH at size N (or its default) and chunk CHUNK: a native
-# benchmark with annotation ANNOTATE (yes|no; the ANNOTATE knob wins), or
-# the runner in allocator mode PYMODE (the MODE knob wins) with the
+# rw_bench_cmd BENCH [RUNNER-OPTION...]: print the command that runs BENCH
+# at size N (or its default): its program and the row's args, with {N},
+# {CHUNK} and {ANNOTATE} (the knob, else the driver's default) put in; a
+# py-* in the runner, in the allocator mode rw_py_mode gives, with the
 # RUNNER-OPTIONs.  Words: the suite's paths hold no blanks.
 rw_bench_cmd() {
-	_n=${N:-$(rw_default_n "$1")}
-	_bin=$(rw_bench_bin "$1")
-	case $1 in
-	"$RW_SNIPPET_BENCH"@*)
-		_mode=$(rw_py_mode "$1" "$3")
-		shift 3
-		echo "$_bin --mode=$_mode $* $SNIPPET $_n" ;;
-	py-stringio*@*)
-		_mode=$(rw_py_mode "$1" "$3")
-		_extra=
-		case $1 in *-getvalue@*) _extra=getvalue ;; esac
-		shift 3
-		echo "$_bin --mode=$_mode $* $RW_ROOT/pyembed/snippets/py_stringio.py $_n ${CHUNK:-10000} $_extra" ;;
-	py-*@*)
-		_name=${1%%@*}
-		_mode=$(rw_py_mode "$1" "$3")
-		shift 3
-		echo "$_bin --mode=$_mode $* $RW_ROOT/pyembed/snippets/py_${_name#py-}.py $_n" ;;
-	c-intlist) echo "$_bin --annotate=${ANNOTATE:-$2} $_n" ;;
-	c-accu) echo "$_bin ${CHUNK:+-c $CHUNK }$_n" ;;
-	*) echo "$_bin $_n" ;;
-	esac
+	_b=$1
+	shift
+	_args=$(rw_field "$_b" args | sed -e "s/{N}/${N:-$(rw_default_n "$_b")}/g" \
+		-e "s/{CHUNK}/$(rw_chunk "$_b")/g" -e "s/{ANNOTATE}/${ANNOTATE:-$RW_ANNOTATE_DEFAULT}/g" |
+		tr , ' ')
+	if rw_is_py "$_b"; then
+		_prog=$(rw_field "$_b" program)
+		case $_prog in SNIPPET) _prog=$SNIPPET ;; *) _prog=$RW_ROOT/$_prog ;; esac
+		echo "$(rw_bench_bin "$_b") --mode=$(rw_py_mode "$_b")${MEASURE:+ --measure=$MEASURE} $* $_prog $_args"
+	else
+		echo "$(rw_bench_bin "$_b") $_args"
+	fi
 }
 
 # rw_ltrace_x FUNCTION...: an ltrace -x filter for libc's FUNCTIONs.  A
@@ -351,27 +458,75 @@ rw_run() {
 	return "$_s"
 }
 
+# rw_plot KIND DIR: draw DIR's plot (scripts/plot: one module, one style).
+rw_plot() {
+	"$PYTHON3" "$RW_ROOT/scripts/plot" "$1" "$2" >"$2/plot.log" 2>&1 || {
+		cat "$2/plot.log" >&2
+		return 1
+	}
+	[ -s "$2/plot.log" ] || rm -f "$2/plot.log"
+}
+
 # --- results -------------------------------------------------------------------
-# rw_context FILE BENCH STATUS: what produced a result.
+# The machine's facts, once per driver: the same for every result it makes.
+RW_MACHINE=''
+rw_machine() {
+	[ -z "$RW_MACHINE" ] || return 0
+	RW_MACHINE="host: $(uname -n)
+cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+kernel: $(uname -sr)
+glibc: $(ldd --version 2>/dev/null | head -n 1)
+compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)
+valgrind: $($VALGRIND --version 2>/dev/null)"
+}
+
+# rw_context FILE BENCH STATUS [KEY: VALUE...]: what produced a result --
+# the machine, every knob that shaped the run, the Python's facts, the
+# exact commands -- so that the report and the comparison read it and run
+# nothing.  A BENCH that is not a row of benchmarks.txt (the sweep, bench)
+# gets the machine, the commands and the KEY: VALUE lines given.
 rw_context() {
+	rw_machine
+	_cf=$1 _cb=$2 _cs=$3
+	shift 3
 	{
 		echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
-		echo "host: $(uname -n)"
-		echo "cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-		echo "kernel: $(uname -sr)"
-		echo "glibc: $(ldd --version 2>/dev/null | head -n 1)"
-		echo "compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)"
-		echo "build flags: $(cat "$(rw_bench_bin "$2").flags" 2>/dev/null)"
-		if rw_is_py "$2"; then
-			echo "python: $(cat "$(rw_bench_bin "$2").python" 2>/dev/null)"
-		fi
-		echo "valgrind: $($VALGRIND --version 2>/dev/null)"
+		printf '%s\n' "$RW_MACHINE"
 		echo "tool: $TOOL"
-		echo "benchmark: $2"
-		echo "n: ${N:-$(rw_default_n "$2")}"
+		echo "benchmark: $_cb"
+		[ -z "$(rw_field "$_cb" name)" ] || rw_bench_context "$_cb"
+		for _kv in "$@"; do printf '%s\n' "$_kv"; done
 		printf '%s\n' "$RW_COMMAND" | sed 's/^/command: /'
-		echo "exit status: $3"
-	} >"$1"
+		echo "exit status: $_cs"
+	} >"$_cf"
+}
+
+# rw_bench_context BENCH: the knobs of a benchmark's run, and its Python.
+rw_bench_context() {
+	_mode=- _measure=- _annotate=- _prog=$(rw_field "$1" program)
+	if rw_is_py "$1"; then
+		_mode=$(rw_py_mode "$1") _measure=${MEASURE:-snippet}
+		[ "$_prog" != SNIPPET ] || _prog=$SNIPPET
+	fi
+	case $(rw_field "$1" args) in
+	*'{ANNOTATE}'*) _annotate=${ANNOTATE:-$RW_ANNOTATE_DEFAULT} ;;
+	esac
+	echo "name: ${1%%@*}"
+	echo "program: $_prog"
+	echo "unit: $(rw_field "$1" unit)"
+	echo "n: ${N:-$(rw_default_n "$1")}"
+	echo "chunk: $(rw_chunk "$1")"
+	echo "annotate: $_annotate"
+	echo "mode: $_mode"
+	echo "measure: $_measure"
+	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
+	if rw_is_py "$1"; then
+		_py=$(cat "$(rw_bench_bin "$1").python" 2>/dev/null)
+		echo "python: $_py"
+		printf '%s\n' "$_py" | awk '{ print "python tag: " $1; print "python version: " $2
+			print "python config: " $3; print "python exe: " $4; print "python roles: " $5
+			print "python build: " $6; print "python link: " $7 }'
+	fi
 }
 
 # rw_sweep_leftovers DIR: remove temporary folders of runs that were killed
@@ -453,9 +608,15 @@ rw_for_each_bench() {
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
 		if run_one "$_fe_b" "$RW_TMP"; then _fe_s=0; else _fe_s=$?; fi
-		_fe_t=$(($(date +%s) - _fe_t0))
 		if [ "$_fe_s" -eq 0 ]; then
 			rw_context "$RW_TMP/context" "$_fe_b" 0
+			# The driver's plot (RW_PLOT), drawn from the raw files.
+			if [ -n "${RW_PLOT:-}" ] && ! rw_plot "$RW_PLOT" "$RW_TMP"; then
+				_fe_s=1
+			fi
+		fi
+		_fe_t=$(($(date +%s) - _fe_t0))
+		if [ "$_fe_s" -eq 0 ]; then
 			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
 			rw_progress_end "$_fe_line" "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
 		elif [ "$_fe_s" -eq 77 ] && rw_is_py "$_fe_b"; then

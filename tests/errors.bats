@@ -112,7 +112,7 @@ rejects() {
 }
 
 @test "driver: an unknown option" {
-	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -m, -p, -o, -s, -h\)" "$ROOT"/scripts/massif -x c-range
+	rejects 2 "^massif: error: unknown option '-x' \(allowed: -n, -c, -a, -m, -M, -p, -o, -s, -h\)" "$ROOT"/scripts/massif -x c-range
 }
 
 @test "driver: an option without its value" {

@@ -212,9 +212,9 @@ errors() {
 	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
 	run env PYENV_ROOT=/nonexistent RW_BUILD="$BATS_TEST_TMPDIR/b" "$ROOT"/scripts/build-runners
 	[ "$status" -eq 0 ]
-	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default ''
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default '' ''
 	[ "$status" -eq 0 ]
-	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' ''
+	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' '' ''
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11)" ]]
 }
