@@ -2,7 +2,7 @@
 # lib.sh - shared helpers for rangewall's tool drivers (POSIX sh, sourced).
 #
 # A driver sets TOOL, defines run_one(), then:
-#   . "$(dirname "$0")/lib.sh"
+#   . "${0%/*}/lib.sh"
 #   rw_parse_args "$@"        # -n N, -c CHUNK, -a yes|no, -m MODE,
 #                             # -M MEASURE, -p PY, -s FILE, -o DIR, BENCH...
 #   rw_for_each_bench         # progress, temp dirs, context, atomic commit
@@ -20,7 +20,8 @@
 
 # --- defaults ---------------------------------------------------------------
 prog=${0##*/}
-RW_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+case $0 in */*) RW_ROOT=${0%/*}/.. ;; *) RW_ROOT=.. ;; esac
+RW_ROOT=$(cd "$RW_ROOT" && pwd)
 RW_BUILD=${RW_BUILD:-$RW_ROOT/build}
 RW_BIN_DIR=$RW_BUILD	# where the native benchmarks' binaries are
 RW_TABLE=$RW_ROOT/benchmarks.txt	# every benchmark's row: see its header
@@ -43,12 +44,14 @@ note() { printf '%s: %s\n' "$prog" "$*" >&2; }
 rw_now() { date +%s.%N; }
 rw_since() { awk -v a="$1" -v b="$(rw_now)" 'BEGIN { printf "%.3f", b - a }'; }
 
-# rw_group 10000000 -> 10,000,000
+# rw_group 10000000 -> 10,000,000 (the shell's own: no process started)
 rw_group() {
-	printf '%s\n' "$1" | awk '{ s = $0; o = "";
-		while (length(s) > 3) { o = "," substr(s, length(s) - 2) o;
-			s = substr(s, 1, length(s) - 3) }
-		print s o }'
+	_gs=$1 _go=
+	while [ ${#_gs} -gt 3 ]; do
+		_go=,${_gs#"${_gs%???}"}$_go
+		_gs=${_gs%???}
+	done
+	printf '%s\n' "$_gs$_go"
 }
 
 # --- the benchmark table -------------------------------------------------------

@@ -222,19 +222,15 @@ class Results:
         return sizes
 
     def inclusive(self, bench):
-        """{part: {function: inclusive Ir}} from callgrind_annotate's output."""
-        parts, cur = {}, None
-        for line in self.read(bench, "callgrind", "callgrind.txt").splitlines():
-            m = re.match(r"Trigger: (?:Client Request: (\S+)|Program termination)", line)
-            if m:
-                cur = parts.setdefault(m.group(1) or "exit", {})
-                continue
-            m = re.match(r"\s*([\d,]+) \(\s*[\d.]+%\)\s+(?:.*:)?([^:\s]+)(?: \[.*\])?$", line)
-            if m and cur is not None:
-                name = re.sub(r"(\.(lto_priv|constprop|part|isra|cold)\.\d+)+$|'\d+$", "",
-                              m.group(2))
-                ir = int(m.group(1).replace(",", ""))
-                cur[name] = max(cur.get(name, 0), ir)
+        """{phase: {function: inclusive Ir}} from inclusive.tsv (scripts/cgparts),
+        a function's name stripped of gcc's suffixes (.lto_priv.0, ...) and
+        Callgrind's recursion depth ('2), the largest of its entries kept."""
+        parts = {}
+        for r in self.tsv(bench, "callgrind", "inclusive.tsv"):
+            name = re.sub(r"(\.(lto_priv|constprop|part|isra|cold)\.\d+)+$|'\d+$", "",
+                          r["function"].rpartition(":")[2])
+            d = parts.setdefault(r["phase"], {})
+            d[name] = max(d.get(name, 0), int(r["inclusive_Ir"]))
         return parts
 
     def stderr(self, bench, tool):
