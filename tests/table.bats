@@ -121,3 +121,21 @@ PY
 	run grep -cE '\b(VALGRIND|CALLGRIND)_[A-Z_]+[[:space:]]*\(' "$ROOT/c/rw.h"
 	[ "$output" -ge 8 ]
 }
+
+@test "counts do not depend on where the suite lives: two trees, paths of different lengths" {
+	for t in a "a-tree-whose-path-is-much-longer-than-the-other-one"; do
+		d=$BATS_FILE_TMPDIR/$t
+		mkdir "$d"
+		tar -C "$ROOT" --exclude=./results --exclude=./.git -cf - . | tar -C "$d" -xf -
+		"$d"/scripts/callgrind -n 100000 -o "$d/results" c-range c-intlist py-range@release >&3
+		"$d"/scripts/massif -n 100000 -o "$d/results" py-range@release >&3
+	done
+	a=$BATS_FILE_TMPDIR/a/results
+	b=$BATS_FILE_TMPDIR/a-tree-whose-path-is-much-longer-than-the-other-one/results
+	n=0
+	for f in "$a"/*/callgrind/phases.tsv "$a"/*/massif/phases.tsv; do
+		cmp "$f" "$b/${f#"$a"/}"
+		n=$((n + 1))
+	done
+	equals 4 "$n"
+}

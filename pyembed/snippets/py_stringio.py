@@ -14,8 +14,9 @@ import io
 import sys
 import vg
 
-writes = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
-chunk = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+if not 3 <= len(sys.argv) <= 4:  # the defaults are make's: benchmarks.txt
+    sys.exit("usage: py_stringio.py WRITES CHUNK [getvalue]")
+writes, chunk = int(sys.argv[1]), int(sys.argv[2])
 getvalue = sys.argv[3:4] == ["getvalue"]
 counts = xrange if sys.version_info[0] == 2 else range  # noqa: F821
 
