@@ -407,11 +407,13 @@ rw_bench_bin() {
 # binary costs the dynamic loader instructions at start-up, and a longer
 # path to a snippet makes its file name a bigger string object, which moves
 # pymalloc's later blocks (measured: 10,000,000 ints freed in 570,769,494 Ir
-# from one clone, 570,144,862 from another).  So the binary runs through a
-# link in the run's folder (./c-range, ./pyrun-3.11), and the suite's own
-# snippet runs from a copy there, by its bare name: the same strings in
-# every clone.  The copy stays in the result; the links are removed after
-# the run (rw_for_each_bench).  A user's SNIPPET runs where it is.
+# from one clone, 570,144,862 from another).  So the tool runs in a folder
+# whose path has the same length wherever the suite lives (RW_RUN, in
+# TMPDIR), the binary through a link there (./c-range, ./pyrun-3.11), and
+# the suite's own snippet from a copy there, by its bare name: the same
+# strings in every clone.  The copy stays in the result; the links are
+# removed after the run (rw_for_each_bench).  A user's SNIPPET runs where
+# it is.
 rw_bench_cmd() {
 	_b=$1
 	shift
@@ -419,12 +421,12 @@ rw_bench_cmd() {
 		-e "s/{CHUNK}/$(rw_chunk "$_b")/g" -e "s/{ANNOTATE}/${ANNOTATE:-$RW_ANNOTATE_DEFAULT}/g" |
 		tr , ' ')
 	_bin=$(rw_bench_bin "$_b")
-	ln -sf "$_bin" "$RW_TMP/${_bin##*/}"
+	ln -sf "$_bin" "$RW_RUN/${_bin##*/}"
 	if rw_is_py "$_b"; then
 		_prog=$(rw_field "$_b" program)
 		case $_prog in
 		SNIPPET) _prog=$SNIPPET ;;
-		*) cp "$RW_ROOT/$_prog" "$RW_TMP/" && _prog=${_prog##*/} ;;
+		*) cp "$RW_ROOT/$_prog" "$RW_RUN/" && _prog=${_prog##*/} ;;
 		esac
 		echo "./${_bin##*/} --mode=$(rw_py_mode "$_b")${MEASURE:+ --measure=$MEASURE} $* $_prog $_args"
 	else
@@ -476,7 +478,7 @@ rw_run() {
 }${_q% }"
 	# In the background, so that a signal to this script runs its trap at
 	# once (sh runs traps only between commands) and stops the tool too.
-	(cd "$RW_TMP" && exec "$@") &
+	(cd "${RW_RUN:-$RW_TMP}" && exec "$@") &
 	RW_CHILD=$!
 	wait "$RW_CHILD"
 	_s=$?
@@ -557,9 +559,10 @@ rw_bench_context() {
 }
 
 # rw_sweep_leftovers DIR: remove temporary folders of runs that were killed
-# (their process is gone) and put back a result caught mid-swap.
+# (their process is gone), in DIR and TMPDIR, and put back a result caught
+# mid-swap.
 rw_sweep_leftovers() {
-	for _d in "$1"/.*.tmp.* "$1"/.*.old.*; do
+	for _d in "$1"/.*.tmp.* "$1"/.*.old.* "$RW_RUN_BASE".*; do
 		[ -d "$_d" ] || continue
 		_pid=${_d##*.}
 		_pid=${_pid#"${_pid%%[!0]*}"}	# RW_PID's padding
@@ -587,16 +590,22 @@ rw_commit() {
 	rm -rf "$_old"
 }
 
-RW_TMP='' RW_CHILD=''
-# The temporary folder's name holds the process id, padded: the tool runs
-# in it, and a path one digit longer moves a Python's start-up heap by a byte.
+RW_TMP='' RW_RUN='' RW_CHILD=''
+# The temporary folders' names hold the process id, padded: the tool runs
+# in one, and a path one digit longer moves a Python's start-up heap by a
+# byte.  RW_TMP, in the results folder, becomes the result; RW_RUN, in
+# TMPDIR, is where the tool runs: its path's length is the same wherever
+# the suite and its results live (the dynamic loader and Python's start-up
+# see the working folder's path).
 RW_PID=$(printf '%07d' $$)
+RW_RUN_BASE=${TMPDIR:-/tmp}/rangewall-run
 rw_cleanup() {
 	if [ -n "$RW_CHILD" ]; then
 		kill -TERM "$RW_CHILD" 2>/dev/null
 		wait "$RW_CHILD"
 	fi
 	[ -z "$RW_TMP" ] || rm -rf "$RW_TMP"
+	[ -z "$RW_RUN" ] || rm -rf "$RW_RUN"
 }
 trap 'rw_cleanup' EXIT
 trap 'rw_cleanup; trap - INT; kill -INT $$' INT
@@ -630,12 +639,20 @@ rw_for_each_bench() {
 		rw_sweep_leftovers "$_fe_dir"
 		RW_TMP=$_fe_dir/.$TOOL.tmp.$RW_PID
 		mkdir "$RW_TMP" 2>/dev/null || die "cannot create $RW_TMP"
+		RW_RUN=$RW_RUN_BASE.$RW_PID
+		rm -rf "$RW_RUN"
+		mkdir "$RW_RUN" 2>/dev/null || die "cannot create $RW_RUN"
 		_fe_line=$(printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" \
 			"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
-		if run_one "$_fe_b" "$RW_TMP"; then _fe_s=0; else _fe_s=$?; fi
-		find "$RW_TMP" -maxdepth 1 -type l -delete	# rw_bench_cmd's links
+		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
+		# The run's files into the result (rw_bench_cmd's links left out).
+		find "$RW_RUN" -maxdepth 1 -type l -delete
+		find "$RW_RUN" -mindepth 1 -maxdepth 1 -exec mv -t "$RW_TMP" {} + ||
+			die "could not move the run's files to $RW_TMP"
+		rm -rf "$RW_RUN"
+		RW_RUN=
 		if [ "$_fe_s" -eq 0 ]; then
 			rw_context "$RW_TMP/context" "$_fe_b" 0
 			# The driver's plot (RW_PLOT), drawn from the raw files.
