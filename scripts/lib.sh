@@ -486,13 +486,17 @@ rw_run() {
 	return "$_s"
 }
 
-# rw_plot KIND DIR: draw DIR's plot (scripts/plot: one module, one style).
-rw_plot() {
-	"$PYTHON3" "$RW_ROOT/scripts/plot" "$1" "$2" >"$2/plot.log" 2>&1 || {
-		cat "$2/plot.log" >&2
+# rw_post SCRIPT [ARG...] DIR: scripts/SCRIPT on a result's folder; its
+# diagnostics in DIR/post.log (kept only if not empty, and shown on error).
+rw_post() {
+	_pp=$1
+	shift
+	_pd=$(for _pa in "$@"; do :; done; printf '%s' "$_pa")
+	"$PYTHON3" "$RW_ROOT/scripts/$_pp" "$@" 2>"$_pd/post.log" || {
+		cat "$_pd/post.log" >&2
 		return 1
 	}
-	[ -s "$2/plot.log" ] || rm -f "$2/plot.log"
+	[ -s "$_pd/post.log" ] || rm -f "$_pd/post.log"
 }
 
 # --- results -------------------------------------------------------------------
@@ -655,9 +659,16 @@ rw_for_each_bench() {
 		RW_RUN=
 		if [ "$_fe_s" -eq 0 ]; then
 			rw_context "$RW_TMP/context" "$_fe_b" 0
-			# The driver's plot (RW_PLOT), drawn from the raw files.
-			if [ -n "${RW_PLOT:-}" ] && ! rw_plot "$RW_PLOT" "$RW_TMP"; then
-				_fe_s=1
+			# The driver's post-processing (RW_POST: a Python script of
+			# scripts/ and its first arguments), which reads the raw files
+			# and the context: its output is the progress line's figure.
+			if [ -n "${RW_POST:-}" ]; then
+				# shellcheck disable=SC2086 # the script and its words
+				if _fe_o=$(rw_post $RW_POST "$RW_TMP"); then
+					[ -z "$_fe_o" ] || RW_SUMMARY=$_fe_o
+				else
+					_fe_s=1
+				fi
 			fi
 		fi
 		_fe_t=$(($(date +%s) - _fe_t0))
