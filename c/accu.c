@@ -161,6 +161,53 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * --stalls: write only the stalls -- writes slower than 2 ms and 100x the
+ * median write (the lower middle value) -- as "write,ns" rows to `path`,
+ * and print "writes,stalls,longest_ns,total_ns" on stdout: what make sweep
+ * needs of a run whose every timing it does not keep.  Exits 1 on failure.
+ */
+static void write_stalls(const char *path, const uint64_t *ns, unsigned long long n)
+{
+	uint64_t *sorted = malloc(n * sizeof *sorted), median, longest = 0, total = 0;
+	unsigned long long stalls = 0;
+	FILE *f = fopen(path, "w");
+
+	if (sorted == NULL)
+		die_oom(n * sizeof *sorted);
+	if (f == NULL) {
+		fprintf(stderr, "%s: error: cannot write '%s'\n", prog, path);
+		exit(1);
+	}
+	memcpy(sorted, ns, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_u64);
+	median = sorted[(n + 1) / 2 - 1];
+	free(sorted);
+	fputs("write,ns\n", f);
+	for (unsigned long long i = 0; i < n; i++) {
+		total += ns[i];
+		if (ns[i] > longest)
+			longest = ns[i];
+		if (ns[i] > 100 * median && ns[i] > 2000000) {	/* 2 ms */
+			stalls++;
+			fprintf(f, "%llu,%llu\n", i + 1, (unsigned long long)ns[i]);
+		}
+	}
+	if (fclose(f) != 0) {
+		fprintf(stderr, "%s: error: cannot write '%s'\n", prog, path);
+		exit(1);
+	}
+	printf("%llu,%llu,%llu,%llu\n", n, stalls, (unsigned long long)longest,
+	       (unsigned long long)total);
+}
+
 /* Write "write,ns" rows for the `n` timings; exits 1 on failure. */
 static void write_timings(const char *path, const uint64_t *ns, unsigned long long n)
 {
@@ -198,7 +245,8 @@ static unsigned long long mem_available(void)
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"usage: c-accu [-c CHUNK] [-t THRESHOLD] [--getvalue] [--timings FILE]\n"
+		"usage: c-accu [-c CHUNK] [-t THRESHOLD] [--getvalue]\n"
+		"              [--timings FILE | --stalls FILE]\n"
 		"              [WRITES]\n"
 		"  Model StringIO.write on CPython <= 3.11: WRITES writes of one\n"
 		"  CHUNK-byte string store references; every THRESHOLD-th joins\n"
@@ -209,6 +257,9 @@ static void usage(FILE *to)
 		"              in accu.c)\n"
 		"  --getvalue  join everything at the end, as getvalue() does\n"
 		"  --timings FILE  write each write's wall time as CSV (write,ns)\n"
+		"  --stalls FILE   write only the writes over 2 ms and 100x the\n"
+		"              median (write,ns); print writes,stalls,longest_ns,\n"
+		"              total_ns on stdout\n"
 		"  Refuses sizes the machine's available memory cannot hold.\n"
 		"example: valgrind --tool=callgrind ./c-accu -c 1000 100000\n",
 		RW_DEFAULT_N, RW_DEFAULT_CHUNK, DEFAULT_THRESHOLD);
@@ -222,6 +273,7 @@ int main(int argc, char **argv)
 	struct accu a = {{NULL, 0, 0}, {NULL, 0, 0}};
 	struct accu_str *s, *value;
 	const char *timings = NULL;
+	int stalls_only = 0;
 	uint64_t *ns = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -232,9 +284,10 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(arg, "--getvalue")) {
 			getvalue = 1;
-		} else if (!strcmp(arg, "--timings")) {
+		} else if (!strcmp(arg, "--timings") || !strcmp(arg, "--stalls")) {
 			if (i + 1 == argc)
-				cli_usage_error(prog, "option --timings needs a file");
+				cli_usage_error(prog, "option %s needs a file", arg);
+			stalls_only = arg[2] == 's';
 			timings = argv[++i];
 		} else if (!strcmp(arg, "-c") || !strcmp(arg, "-t")) {
 			if (i + 1 == argc)
@@ -246,7 +299,7 @@ int main(int argc, char **argv)
 						      MAX_COUNT);
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			cli_usage_error(prog, "unknown option '%s' (allowed: -c, -t, "
-					"--getvalue, --timings, -h)", arg);
+					"--getvalue, --timings, --stalls, -h)", arg);
 		} else if (have_writes++) {
 			cli_usage_error(prog, "extra argument '%s' (expected one "
 					"WRITES)", arg);
@@ -303,7 +356,10 @@ int main(int argc, char **argv)
 
 	rw_phase("free");
 	if (ns != NULL) {
-		write_timings(timings, ns, writes);
+		if (stalls_only)
+			write_stalls(timings, ns, writes);
+		else
+			write_timings(timings, ns, writes);
 		free(ns);
 	}
 	accu_list_clear(&a.small);
