@@ -19,7 +19,10 @@
 #              per tool: annotate for massif and memcheck, malloc for
 #              dhat, pymalloc elsewhere)
 #   MEASURE=   snippet|all: what Callgrind counts of a py-* run (default
-#              snippet; all adds start-up and finalisation as parts)
+#              snippet; all adds start-up and finalisation as parts, in
+#              results of their own: callgrind-all/)
+#   DHAT_MODE= heap|copy: DHAT's mode (default heap; copy: the bytes that
+#              memcpy and its kin copy, in dhat-copy/)
 #   SNIPPET=   your own Python file, run as BENCH=py-snippet@PY
 #   RESULTS=   results folder (default: results)
 #   V=1        show the build's commands
@@ -53,6 +56,9 @@ rw_col = $(word $(1),$(subst |, ,$(2)))
 BENCHES := $(foreach r,$(RW_C_ROWS),$(call rw_col,1,$(r)))
 BINS := $(addprefix $(BUILD)/,$(BENCHES))
 TOOLS := ltrace strace timeline massif dhat callgrind memcheck walltime
+# Variants of two tools, with results of their own: DHAT's copy mode, and
+# Callgrind counting a Python's start-up and finalisation too.
+VARIANTS := dhat-copy callgrind-all
 
 ifeq ($(V),1)
 QUIET_CC :=
@@ -64,10 +70,11 @@ endif
 shq = '$(subst ','\'',$(1))'
 # (Once: the sub-make of `all` inherits checked knobs.)
 ifeq ($(RW_BUILT),)
-ifneq ($(filter all sweep $(TOOLS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter all sweep $(TOOLS) $(VARIANTS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
-	$(call shq,$(PY)) $(call shq,$(SNIPPET)) $(call shq,$(MEASURE)) 2>&1)
+	$(call shq,$(PY)) $(call shq,$(SNIPPET)) $(call shq,$(MEASURE)) \
+	$(call shq,$(DHAT_MODE)) 2>&1)
 ifneq ($(RW_BAD),)
 $(error $(RW_BAD))
 endif
@@ -76,7 +83,7 @@ endif
 
 RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
 	$(if $(ANNOTATE),-a $(ANNOTATE)) $(if $(MODE),-m $(MODE)) \
-	$(if $(MEASURE),-M $(MEASURE)) \
+	$(if $(MEASURE),-M $(MEASURE)) $(if $(DHAT_MODE),-d $(DHAT_MODE)) \
 	$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS) $(BENCH)
 RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC)) \
@@ -86,7 +93,7 @@ RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) VALGRIND=$(call shq,$(VALGRIND)) GN
 # The tools through a sub-make, so that make -j2 runs two at once (each
 # writes its own RESULTS/BENCH/TOOL/ through its own temporary folder);
 # walltime and the sweep time things, so they run afterwards, alone.
-RW_ALL_TOOLS := ltrace strace timeline massif dhat callgrind
+RW_ALL_TOOLS := ltrace strace timeline massif dhat dhat-copy callgrind callgrind-all
 .PHONY: all
 all: deps build
 	@$(MAKE) --no-print-directory $(RW_ALL_TOOLS) RW_BUILT=1
@@ -94,9 +101,13 @@ all: deps build
 	@$(if $(BENCH),,$(RW_TOOL_ENV) scripts/sweep $(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS))
 	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
 
-.PHONY: $(TOOLS)
+.PHONY: $(TOOLS) $(VARIANTS)
 $(TOOLS): $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
+dhat-copy: $(if $(RW_BUILT),,deps build)
+	@$(RW_TOOL_ENV) scripts/dhat $(RW_DRIVER_ARGS) -d copy
+callgrind-all: $(if $(RW_BUILT),,deps build)
+	@$(RW_TOOL_ENV) scripts/callgrind $(RW_DRIVER_ARGS) -M all
 
 # --- report -----------------------------------------------------------------
 # REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
@@ -182,7 +193,9 @@ help:
 	@echo '* all        - every tool on the benchmarks of benchmarks.txt, at the seeds'"'"' sizes'
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
+	@echo '  dhat-copy  - bytes copied by memcpy and its kin, per stack (DHAT --mode=copy)'
 	@echo '  callgrind  - instructions per phase (KCachegrind, callgrind_annotate)'
+	@echo '  callgrind-all - the same, a Python'"'"'s start-up and finalisation included'
 	@echo '  ltrace     - library-call summary and malloc size histogram'
 	@echo '  strace     - memory system calls (brk, mmap, munmap)'
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'

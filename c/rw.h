@@ -12,6 +12,9 @@
  *                       detailed snapshot.  The program starts in phase
  *                       "startup"; rw_phase_end() closes the last one.
  *   rw_snapshot("x")    a Massif detailed snapshot, outside the phases.
+ *   With RW_SYSCALL_MARKS set (only the strace driver sets it, so that no
+ *   other tool counts it), each phase end is also a failing system call,
+ *   write(-1, "rangewall phase end: NAME\n"), which strace shows in place.
  *
  * What Callgrind counts:
  *   rw_measure_start()  instrument (or not) from here: for runs under
@@ -44,6 +47,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <valgrind/valgrind.h>
 #include <valgrind/callgrind.h>
@@ -58,10 +63,11 @@ struct rw_state {
 	int silent;			/* no Callgrind request, no monitor command */
 	int prefix_read;		/* RW_SNAPSHOT_PREFIX looked up */
 	const char *snapshot_prefix;	/* Massif snapshots' file prefix, or NULL */
+	int marks;			/* RW_SYSCALL_MARKS: -1 not looked up, 0, 1 */
 };
 
 /* Valgrind's defaults: instrumenting and collecting from the start. */
-static struct rw_state rw = { "startup", 0, 1, 1, 0, 0, NULL };
+static struct rw_state rw = { "startup", 0, 1, 1, 0, 0, NULL, -1 };
 
 /* True when running under any Valgrind tool (valgrind.h: RUNNING_ON_VALGRIND). */
 static inline int rw_on_valgrind(void)
@@ -103,6 +109,26 @@ static inline void rw_massif_snapshot(const char *name)
 }
 
 /*
+ * strace: mark the end of phase `name` in the system-call trace, when the
+ * strace driver asked for it (RW_SYSCALL_MARKS): a write to fd -1, which
+ * fails (EBADF) and does nothing else.
+ */
+static inline void rw_syscall_mark(const char *name)
+{
+	char line[96];
+	int n;
+
+	/* Once; never under Valgrind, whose counts it would change. */
+	if (rw.marks < 0)
+		rw.marks = !rw_on_valgrind() && getenv("RW_SYSCALL_MARKS") != NULL;
+	if (!rw.marks)
+		return;
+	n = snprintf(line, sizeof line, "rangewall phase end: %s\n", name);
+	if (n > 0 && n < (int)sizeof line && write(-1, line, (size_t)n) < 0)
+		return;		/* the failure is the mark */
+}
+
+/*
  * End the current phase and begin `next` (a short token: it names a
  * Callgrind part and a file).  Callgrind: dump the ending phase's costs as
  * a part labelled with its name, unless instrumentation is off (the part
@@ -115,6 +141,7 @@ static inline void rw_phase(const char *next)
 	if (rw.instrumenting && !rw.silent)
 		CALLGRIND_DUMP_STATS_AT(rw.phase);
 	rw_massif_snapshot(rw.phase);
+	rw_syscall_mark(rw.phase);
 	rw.phase = next;
 }
 

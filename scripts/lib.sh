@@ -186,8 +186,9 @@ rw_check_bench() {
 # that PY selects (default: the seeds', scripts/pythons default); py-X@ROLE
 # (ROLE: debug, release, py2, newest, joined by +) for the Pythons in those
 # roles -- or, in a driver's default list (RW_FROM_DEFAULTS=1), for PY's
-# when PY is set.  A role with no Python here is an error only when named
-# by the user.
+# when PY is set.  A role with no Python here gives a "!BENCH@ROLE ROLE"
+# line (rw_skip): rw_check_args skips it with a note, or refuses the list
+# if nothing else is left.
 rw_expand() {
 	_tags=
 	for _b in "$@"; do
@@ -197,12 +198,11 @@ rw_expand() {
 				rw_expand "${_b%%@*}"
 				continue
 			fi
-			# shellcheck disable=SC2046 # roles are words
-			_rt=$(rw_pythons $(echo "${_b#*@}" | tr + ' ')) || exit 2
-			if [ -z "$_rt" ] && [ -z "${RW_FROM_DEFAULTS:-}" ]; then
-				usage_error "no Python found for '$_b' (roles: debug, release, py2, newest)"
-			fi
-			for _t in $(echo "$_rt" | awk '{ print $1 }'); do echo "${_b%%@*}@$_t"; done ;;
+			for _r in $(echo "${_b#*@}" | tr + ' '); do
+				_rt=$(rw_pythons "$_r" | awk '{ print $1 }') || exit 2
+				[ -n "$_rt" ] || rw_skip "${_b%%@*}@$_r" "$_r"
+				for _t in $_rt; do echo "${_b%%@*}@$_t"; done
+			done ;;
 		py-*@*) echo "$_b" ;;
 		py-*)
 			if [ -z "$_tags" ]; then
@@ -210,11 +210,20 @@ rw_expand() {
 				_tags=$(rw_pythons ${PY:-default}) || exit 2
 				_tags=$(echo "$_tags" | awk '{ print $1 }')
 			fi
+			if [ -z "$PY" ]; then	# the seeds' roles: say which are missing
+				for _r in debug release py2 newest; do
+					[ -n "$(rw_pythons "$_r")" ] || rw_skip "$_b@$_r" "$_r"
+				done
+			fi
 			for _t in $_tags; do echo "$_b@$_t"; done ;;
 		*) echo "$_b" ;;
 		esac
 	done
 }
+
+# rw_skip BENCH@ROLE ROLE: tell rw_check_args that BENCH has no Python for
+# ROLE here (a "!" line among rw_expand's).
+rw_skip() { echo "!$1 $2"; }
 
 # rw_is_py BENCH: true for py-X@TAG.
 rw_is_py() { case $1 in py-*@*) return 0 ;; esac; return 1; }
@@ -254,23 +263,28 @@ rw_writes_fit() {
 # defaults (the Makefile's knobs).
 rw_parse_args() {
 	N=${N:-} CHUNK=${CHUNK:-} ANNOTATE=${ANNOTATE:-} MODE=${MODE:-} PY=${PY:-}
-	MEASURE=${MEASURE:-} SNIPPET=${SNIPPET:-}
+	MEASURE=${MEASURE:-} SNIPPET=${SNIPPET:-} DHAT_MODE=${DHAT_MODE:-}
 	RESULTS=${RESULTS:-$RW_ROOT/results}
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) rw_usage; exit 0 ;;
-		-n | -c | -a | -m | -M | -p | -o | -s)
+		-n | -c | -a | -m | -M | -p | -o | -s | -d)
 			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
 			case $1 in
 			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -m) MODE=$2 ;;
 			-M) MEASURE=$2 ;; -p) PY=$2 ;; -o) RESULTS=$2 ;; -s) SNIPPET=$2 ;;
+			-d) DHAT_MODE=$2 ;;
 			esac
 			shift 2 ;;
 		--) shift; break ;;
-		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -M, -p, -o, -s, -h)" ;;
+		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -M, -p, -o, -s, -d, -h)" ;;
 		*) break ;;
 		esac
 	done
+	# A driver's variant (RW_VARIANT: shell code) may rename TOOL from the
+	# knobs: callgrind with MEASURE=all is callgrind-all, with its own
+	# results and its own column of the table.
+	[ -z "${RW_VARIANT:-}" ] || eval "$RW_VARIANT"
 	RW_FROM_DEFAULTS=
 	if [ $# -gt 0 ]; then
 		BENCHES=$*
@@ -296,6 +310,10 @@ rw_check_args() {
 	'' | snippet | all) ;;
 	*) usage_error "MEASURE '$MEASURE' is not snippet or all" ;;
 	esac
+	case ${DHAT_MODE:-} in
+	'' | heap | copy) ;;
+	*) usage_error "DHAT_MODE '$DHAT_MODE' is not heap or copy" ;;
+	esac
 	for _b in $BENCHES; do
 		case $_b in
 		py-*@*) ;;
@@ -303,7 +321,20 @@ rw_check_args() {
 		esac
 	done
 	# shellcheck disable=SC2086 # BENCHES is a list of words
-	BENCHES=$(rw_expand $BENCHES) || exit 2
+	_ex=$(rw_expand $BENCHES) || exit 2
+	BENCHES=$(printf '%s\n' "$_ex" | grep -v '^!')
+	_sk=$(printf '%s\n' "$_ex" | sed -n 's/^!//p')
+	if [ -n "$_sk" ]; then
+		if [ -z "$BENCHES" ]; then
+			# shellcheck disable=SC2086 # the first skip's two words
+			set -- $_sk
+			usage_error "no Python found for '$1' (role $2: $("$RW_ROOT/scripts/pythons" --hint "$2"))"
+		fi
+		# Said once, where the run is: not by scripts/check-args.
+		[ -n "${RW_QUIET_SKIPS:-}" ] || printf '%s\n' "$_sk" | while read -r _b _r; do
+			note "skipped $_b: no $_r Python here; $("$RW_ROOT/scripts/pythons" --hint "$_r")"
+		done
+	fi
 	# Once each: a default list may name a benchmark twice through roles.
 	# shellcheck disable=SC2086 # a list of words
 	BENCHES=$(printf '%s\n' $BENCHES | awk '!seen[$0]++')
@@ -365,7 +396,8 @@ rw_opt() {
 # header up to "# REQUIRES".
 rw_usage() {
 	sed -n '2s/^# //p' "$0"
-	printf '\nUSAGE: scripts/%s [-n N] [-c CHUNK] [-a yes|no] [-m MODE] [-M MEASURE]\n' "$prog"
+	printf '\nUSAGE: scripts/%s [-n N] [-c CHUNK] [-a yes|no] [-m MODE] [-M MEASURE]%s\n' "$prog" \
+		"$(case $TOOL in dhat*) echo ' [-d MODE]' ;; esac)"
 	printf '       [-p PY] [-s FILE] [-o RESULTS] [BENCH...]\n'
 	sed -n '3,/^# OPTIONS$/{/^# OPTIONS$/d; s/^# \{0,1\}//p; }' "$0"
 	_ints=
@@ -374,7 +406,10 @@ rw_usage() {
 	rw_opt "-c CHUNK" "bytes per write, for the benchmarks whose arguments take it ($(rw_table '$col["args"] ~ /CHUNK/ { printf "%s%s", s, $1; s = ", " }'); default: the row's chunk)"
 	rw_opt "-a yes|no" "report c-intlist's ints to Valgrind as heap blocks (default $RW_ANNOTATE_DEFAULT${RW_ANNOTATE_WHY:+: $RW_ANNOTATE_WHY})"
 	rw_opt "-m MODE" "the runner's allocator for py-*: annotate, malloc or pymalloc (default $RW_MODE_DEFAULT${RW_MODE_WHY:+: $RW_MODE_WHY}; Python 2 has only pymalloc)"
-	rw_opt "-M MEASURE" "snippet or all: what Callgrind counts of a py-* run (default snippet; all adds start-up and finalisation as parts of their own)"
+	rw_opt "-M MEASURE" "snippet or all: what Callgrind counts of a py-* run (default snippet; all adds start-up and finalisation as parts of their own; the callgrind driver then keeps its results in callgrind-all/)"
+	case $TOOL in dhat*)
+		rw_opt "-d MODE" "heap or copy: DHAT's mode (default heap: heap blocks; copy: the bytes memcpy, memmove and their kin copy, per call stack, kept in dhat-copy/)" ;;
+	esac
 	rw_opt "-p PY" "the Pythons for a py-* given without @PYTHON: tags as scripts/pythons lists them, \"default\" (the seeds') or \"all\""
 	rw_opt "-s FILE" "the Python file that $(rw_names snippet)@PY runs (or SNIPPET=FILE): your own code, N as its sys.argv[1]"
 	rw_opt "-o RESULTS" "results folder (default: results/)"
@@ -461,7 +496,7 @@ rw_ltrace_status() {
 # size, and make -j2 or a longer $PWD would otherwise change the counts.
 # PATH is Debian's default, whatever the caller's: the profiled program
 # sees the same environment on every machine; the tools are found first.
-RW_KEEP_ENV="HOME LANG TMPDIR VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX"
+RW_KEEP_ENV="HOME LANG TMPDIR VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
 RW_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 rw_run() {
 	# The tool by its full path (the PATH it runs with may not hold it).
@@ -504,7 +539,15 @@ rw_post() {
 RW_MACHINE=''
 rw_machine() {
 	[ -z "$RW_MACHINE" ] || return 0
-	RW_MACHINE="host: $(uname -n)
+	# The suite's own version: its commit (and whether its tree was
+	# modified), or the VERSION file of an installed copy.
+	if _rv=$(git -C "$RW_ROOT" rev-parse --short HEAD 2>/dev/null); then
+		git -C "$RW_ROOT" diff --quiet HEAD -- 2>/dev/null || _rv="$_rv (modified)"
+	else
+		_rv=$(cat "$RW_ROOT/VERSION" 2>/dev/null || echo unknown)
+	fi
+	RW_MACHINE="rangewall: $_rv
+host: $(uname -n)
 cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 kernel: $(uname -sr)
 glibc: $(ldd --version 2>/dev/null | head -n 1)
@@ -551,6 +594,7 @@ rw_bench_context() {
 	echo "annotate: $_annotate"
 	echo "mode: $_mode"
 	echo "measure: $_measure"
+	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
 	echo "binary: $(rw_bench_bin "$1")"
 	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
 	if rw_is_py "$1"; then

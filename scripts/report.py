@@ -58,26 +58,39 @@ class Report:
 
     # --- the seed tables -------------------------------------------------------------
     def figures(self, figs):
-        self.w("| figure | seed | reproduced here | measured by | here / seed | why they differ |",
-               "|---|---|---|---|---|---|")
+        """A seed table: every row keeps the seed's figure and build; ours, or
+        what to run for it; the reason, citing measured figures."""
+        self.w("| figure | seed | seed's build | reproduced here | measured by | here / seed | "
+               "why they differ |", "|---|---|---|---|---|---|---|")
         for f in figs:
             try:
                 m = f.measure(self.res)
-                ratio = sig(m.value / f.seed_value) if m.value is not None and f.seed_value else "—"
-                cells = [f.label, f.seed, m.text, m.source, ratio, f.why(self.res, m)]
             except Missing as e:
-                cells = [f.label, f.seed, self.missing(f.label, e), "", "", ""]
-            self.w("| " + " | ".join(cells) + " |")
+                self.w("| " + " | ".join([f.label, f.seed, f.seed_build, self.missing(f.label, e),
+                                           "", "", ""]) + " |")
+                continue
+            ratio = sig(m.value / f.seed_value) if m.value is not None and f.seed_value else "—"
+            try:
+                why = f.why(self.res, m)
+            except Missing as e:
+                why = "(the figure that explains it: {})".format(self.missing(f.label + ", its reason", e))
+            self.w("| " + " | ".join([f.label, f.seed, f.seed_build, m.text, m.source, ratio, why]) + " |")
         self.w("")
 
     def seed000(self):
         self.w("## Seed 000: range(n), n = 10,000,000", "",
-               "The seed ran Python 2.7.12 built `--with-pydebug --with-valgrind` on Ubuntu 16.04. "
-               "Here: `2.7` is pyenv's release 2.7.18, `3.11d` Debian's `python3.11-dbg` "
-               "(`--with-pydebug --with-valgrind`, the seed's flags on 3.11), `3.11` Debian's "
-               "release python3. Counts measured at a smaller n are scaled to the seed's n "
-               "(marked ×k); Python Ir here are the snippet's only (start-up and "
-               "finalisation are split off), the seed's the whole process.", "")
+               "Who ran what in the seed (its text and its repository's scripts): `time`, ltrace "
+               "and strace ran the host's Python, Ubuntu 16.04's release 2.7.12; Massif, DHAT "
+               "and Callgrind ran its Docker image's 2.7.12, built `--with-pydebug "
+               "--with-valgrind` with `Py_USING_MEMORY_DEBUGGER` defined in `Objects/obmalloc.c` "
+               "(the image's Dockerfile; `--with-valgrind` is what makes pymalloc step aside "
+               "under Valgrind). Each row names the seed's build, and takes ours from the "
+               "Python closest to it: a release 2.7 for the host's rows, a pydebug 2.7 "
+               "(`docker/Dockerfile.py27-pydebug`) where there is one for the image's. "
+               "Figures measured at a smaller n are scaled to the seed's (said where); the "
+               "runner counts a snippet's instructions only, the seed counted the whole "
+               "process (`make callgrind-all` counts both). Bytes are exact, with MiB "
+               "(2^20 B, ms_print's \"MB\") beside them.", "")
         self.figures(seeds.SEED_000)
 
     def split(self):
@@ -176,10 +189,13 @@ class Report:
     # --- seed 003 --------------------------------------------------------------------------
     def seed003(self):
         self.w("## Seed 003: the StringIO wall", "",
-               "The seed wrote 1 MB chunks with Python 3.9.5 (99 GB and 100 GB). A 24 GiB "
-               "machine cannot hold that: here 10 KB chunks (1 GB), the same 100,000 writes; "
-               "the seed's sizes are knobs (`N=`, `CHUNK=`) for a bigger machine. The "
-               "`writes` phase is the first 99,999 writes, `last` the 100,000th.", "")
+               "The seed wrote 1 MB chunks with Python 3.9.5 on an M1 Max under Rosetta "
+               "(99 GB and 100 GB). Here the chunk is `py-stringio`'s CHUNK (its context says "
+               "which), with the same 100,000 writes: the seed's sizes are knobs (`N=`, "
+               "`CHUNK=`) for a machine with 100 GB to spare. The `writes` phase is the first "
+               "99,999 writes, `last` the 100,000th. The accumulator is CPython 3.3 to 3.11's "
+               "(`Objects/accu.c`); Python 2.7's StringIO has none (a rare slow write there is "
+               "its buffer growing by a copy), and 3.12 replaced it.", "")
         self.figures(seeds.SEED_003)
         self.stringio_table()
 
@@ -311,6 +327,25 @@ class Report:
                 self.w("| {} | {} | `{}` | {} |".format(t, c["python version"], c["python exe"],
                                                        self.python_of(b)[1]))
         self.w("")
+
+
+def provenance(res):
+    """Which rangewall made the results, and when (their context files)."""
+    made, dates = {}, []
+    for b in os.listdir(res.root):
+        d = os.path.join(res.root, b)
+        if not os.path.isdir(d):
+            continue
+        for tool in os.listdir(d):
+            if res.has(b, tool):
+                ctx = res.context(b, tool)
+                made[ctx.get("rangewall", "unknown")] = made.get(ctx.get("rangewall", "unknown"), 0) + 1
+                dates.append(ctx.get("date", "?"))
+    if not dates:
+        return "The folder holds no result yet."
+    return "The results were made by rangewall {}, from {} to {} (UTC).".format(
+        ", ".join("{} ({} results)".format(k, v) for k, v in sorted(made.items())),
+        min(dates), max(dates))
 
 
 # --- BENCH.md -------------------------------------------------------------------------------
@@ -454,8 +489,10 @@ def main():
         rep = Report(res, out, tmp_images,
                      os.path.relpath(images, os.path.dirname(os.path.abspath(out))))
         rep.w("# rangewall: the seeds reproduced", "",
-              "Generated by `scripts/report.py -r {}` (`make report`) from the raw results alone; "
-              "every figure below comes from a file under `{}/`.".format(a.results, a.results), "")
+              "Generated by `scripts/report.py -r {}` (`make report`{}) from the raw results "
+              "alone; every figure below comes from a file under `{}/`. {}".format(
+                  a.results, ", `make findings` for docs/FINDINGS.md" if a.out else "", a.results,
+                  provenance(res)), "")
         rep.seed000()
         rep.split()
         rep.per_element()

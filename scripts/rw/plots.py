@@ -158,43 +158,52 @@ unset multiplot
 
 def sweep(d):
     """latency.png (each write's time, one panel a series) and stalls.png
-    (stalls and the longest write against chunk size), from the sweep's
-    CSV files and series.tsv (series, label)."""
+    (stalls, the joins expected, and the longest write against chunk size),
+    from the sweep's CSV files and series.tsv (series, label, accumulator)."""
     series = read_tsv(os.path.join(d, "series.tsv"))
     ctx = read_context(d)
     writes, chunk = int(ctx.get("writes", 0)), int(ctx.get("chunk", 0))
     out = os.path.join(d, "latency.png")
     k = len(series)
-    lines = [style(out, 1000, 170 * k + 80).replace('separator "\\t"', 'separator ","'),
+    lines = [style(out, 1000, 190 * k + 90).replace('separator "\\t"', 'separator ","'),
              "set multiplot layout {},1 title {}".format(k, q(
-                 "StringIO.write: each write's wall time, {} writes of {} B".format(
-                     fmt.group(writes), fmt.group(chunk)))),
+                 "StringIO.write: each write's wall time, {} writes of {} B (a stall: over 2 ms "
+                 "and 100x the median)".format(group(writes), group(chunk)))),
              'set logscale y; set format y "10^{%T}"; set yrange [0.01:*]',
-             'set ylabel "latency (us, log)"; set xlabel "write number"; set key top left opaque']
+             'set ylabel "latency (us, log)"; set xlabel "write number"',
+             "set key outside right top vertical"]
     for s in series:
         lines.append("plot {} skip 1 using 1:($2/1000) with dots lc rgb '{}' title {}, \\".format(
             q(os.path.join(d, "latency-{}.csv".format(s["series"]))), COLORS[0], q(s["label"])))
-        lines.append("  {} skip 1 using 1:($2/1000) with points pt 7 ps 1.2 lc rgb 'red' "
-                     "title 'stalls (over 2 ms and 100x the median)'".format(
-                         q(os.path.join(d, "slow-latency-{}.csv".format(s["series"])))))
+        lines.append("  {} skip 1 using 1:($2/1000) with points pt 7 ps 1.0 lc rgb 'red' "
+                     "title 'stalls'".format(q(os.path.join(d, "slow-latency-{}.csv".format(s["series"])))))
     lines.append("unset multiplot")
     gnuplot("\n".join(lines) + "\n", out)
 
     out2 = os.path.join(d, "stalls.png")
     stalls = q(os.path.join(d, "stalls.csv"))
-    lines = [style(out2, 1100, 480).replace('separator "\\t"', 'separator ","'),
+    lines = [style(out2, 1150, 520).replace('separator "\\t"', 'separator ","'),
              "set multiplot layout 1,2 title {}".format(q(
-                 "The same {} bytes written in chunks of three sizes".format(fmt.group(writes * chunk)))),
-             'set logscale x; set key top right; set xlabel "chunk size (bytes, log)"',
-             'set ylabel "stalls (writes over 2 ms and 100x the median)"',
-             "set offsets graph 0.1, graph 0.1, graph 0.1, 0"]
-    p = ["{} skip 1 using 2:($5) with lines dt 2 lc rgb 'gray40' title 'writes / 100,000'".format(stalls)]
+                 "Stalls against chunk size: the same {} B, or 300,000 writes (three joins) "
+                 "where that would reach none".format(group(writes * chunk)))),
+             'set logscale x; set xlabel "chunk size (bytes, log)"',
+             'set ylabel "stalls: writes over 2 ms and 100x the median"',
+             "set key outside bottom center horizontal maxrows 3",
+             "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.05", "set yrange [0:*]"]
+    p = []
     for i, s in enumerate(series):
-        p.append("{} skip 1 using 2:(strcol(1) eq {} ? $4 : NaN) with linespoints pt 7 lc rgb '{}' "
-                 "title {}".format(stalls, q(s["series"]), COLORS[i % len(COLORS)], q(s["label"])))
+        c, sel = COLORS[i % len(COLORS)], 'strcol(1) eq {}'.format(q(s["series"]))
+        p.append("{} skip 1 using 2:({} && strcol(8) eq 'yes' ? $4 : NaN) with linespoints pt 7 "
+                 "lc rgb '{}' title {}".format(stalls, sel, c, q(s["label"])))
+        if s.get("accumulator") == "yes":
+            p.append("{} skip 1 using 2:({} ? $5 : NaN) with points pt 6 ps 2 lc rgb '{}' "
+                     "title 'joins expected (writes / 100,000)'".format(stalls, sel, c))
+    p.append("{} skip 1 using 2:(strcol(8) eq 'no' ? 0 : NaN) with points pt 8 ps 2 lc rgb 'black' "
+             "title 'no join reached (memory): no count'".format(stalls))
     lines.append("plot " + ", \\\n     ".join(p))
-    lines += ['set ylabel "longest write (ms, log)"', "set logscale y", "set key top left"]
-    p = ["1/0 notitle"]
+    lines += ['set ylabel "longest write (ms, log)"', "set logscale y", "set yrange [*:*]",
+              "set key outside bottom center horizontal maxrows 3"]
+    p = []
     for i, s in enumerate(series):
         p.append("{} skip 1 using 2:(strcol(1) eq {} && $6 > 0 ? $6 : NaN) with linespoints pt 7 "
                  "lc rgb '{}' title {}".format(stalls, q(s["series"]), COLORS[i % len(COLORS)],
@@ -203,6 +212,10 @@ def sweep(d):
     lines.append("unset multiplot")
     gnuplot("\n".join(lines) + "\n", out2)
     return out, out2
+
+
+def group(v):
+    return fmt.group(v)
 
 
 # --- the report's charts ------------------------------------------------------------

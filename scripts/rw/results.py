@@ -114,19 +114,19 @@ class Results:
         return None
 
     # --- figures ------------------------------------------------------------------
-    def callgrind_phases(self, bench):
-        """[(phase, Ir)] in run order."""
-        return [(r["phase"], int(r["Ir"])) for r in self.tsv(bench, "callgrind", "phases.tsv")]
+    def callgrind_phases(self, bench, tool="callgrind"):
+        """[(phase, Ir)] in run order (tool: callgrind, or callgrind-all)."""
+        return [(r["phase"], int(r["Ir"])) for r in self.tsv(bench, tool, "phases.tsv")]
 
-    def callgrind_total(self, bench):
-        return sum(ir for _, ir in self.callgrind_phases(bench))
+    def callgrind_total(self, bench, tool="callgrind"):
+        return sum(ir for _, ir in self.callgrind_phases(bench, tool))
 
-    def phase_ir(self, bench, phase):
-        for ph, ir in self.callgrind_phases(bench):
+    def phase_ir(self, bench, phase, tool="callgrind"):
+        for ph, ir in self.callgrind_phases(bench, tool):
             if ph == phase:
                 return ir
-        raise Missing(self.path(bench, "callgrind", "phases.tsv") + " (phase " + phase + ")",
-                      "make callgrind BENCH=" + bench)
+        raise Missing(self.path(bench, tool, "phases.tsv") + " (phase " + phase + ")",
+                      "make {} BENCH={}".format(tool, bench))
 
     def massif_snapshots(self, bench):
         """Massif's snapshots: [{snapshot, time_B, useful_heap_B, ...}] as ints."""
@@ -141,6 +141,22 @@ class Results:
         for r in self.tsv(bench, "massif", "phases.tsv"):
             peak = max(peak, int(r["useful_heap_B"]))
         return peak
+
+    def massif_peak_total(self, bench):
+        """Massif's peak as ms_print draws it, the snapshot of most total
+        memory: {total, useful, extra, stacks, stacks_profiled}."""
+        best = None
+        for r in self.massif_snapshots(bench):
+            t = r["useful_heap_B"] + r["extra_heap_B"] + r["stacks_B"]
+            if best is None or t > best["total"]:
+                best = {"total": t, "useful": r["useful_heap_B"], "extra": r["extra_heap_B"],
+                        "stacks": r["stacks_B"]}
+        if best is None:
+            raise Missing(self.path(bench, "massif", "massif.tsv") + " (no snapshot)",
+                          "make massif BENCH=" + bench)
+        best["stacks_profiled"] = any("--stacks=yes" in c
+                                      for c in self.context(bench, "massif")["command"])
+        return best
 
     def massif_phase(self, bench, phase):
         for r in self.tsv(bench, "massif", "phases.tsv"):
@@ -213,6 +229,26 @@ class Results:
             top = new
         return moves
 
+    def strace_phases(self, bench):
+        """strace's phases.tsv: per phase, brk calls that grew or shrank the
+        heap and by how much, mmap and munmap calls."""
+        return [{k: (v if k == "phase" else int(v)) for k, v in r.items()}
+                for r in self.tsv(bench, "strace", "phases.tsv")]
+
+    def dhat_copy(self, bench):
+        """DHAT --mode=copy: {'all': (bytes, copies), 'before': (bytes, copies)}
+        for the run of n writes and the run of n - 1 (dhat.txt's totals)."""
+        out = {}
+        for line in self.read(bench, "dhat-copy", "dhat.txt").splitlines():
+            m = re.match(r"(copied|copied_before_last):\s+(\d+) bytes in (\d+) copies", line)
+            if m:
+                out["all" if m.group(1) == "copied" else "before"] = (int(m.group(2)), int(m.group(3)))
+        if "all" not in out:
+            raise Missing(self.path(bench, "dhat-copy", "dhat.txt") + " (no copy totals)",
+                          "make dhat-copy BENCH=" + bench)
+        out.setdefault("before", (0, 0))
+        return out
+
     def big_mmaps(self, bench):
         sizes = []
         for line in self.read(bench, "strace", "big-maps.txt").splitlines():
@@ -221,12 +257,12 @@ class Results:
                 sizes.append(int(m.group(1)))
         return sizes
 
-    def inclusive(self, bench):
+    def inclusive(self, bench, tool="callgrind"):
         """{phase: {function: inclusive Ir}} from inclusive.tsv (scripts/cgparts),
         a function's name stripped of gcc's suffixes (.lto_priv.0, ...) and
         Callgrind's recursion depth ('2), the largest of its entries kept."""
         parts = {}
-        for r in self.tsv(bench, "callgrind", "inclusive.tsv"):
+        for r in self.tsv(bench, tool, "inclusive.tsv"):
             name = re.sub(r"(\.(lto_priv|constprop|part|isra|cold)\.\d+)+$|'\d+$", "",
                           r["function"].rpartition(":")[2])
             d = parts.setdefault(r["phase"], {})
