@@ -33,6 +33,8 @@
  *   rw_moved()          the allocator that still owns them.
  *   rw_mem_undefined()  mark bytes addressable but undefined.
  *
+ *   rw_dhat_event(w)    DHAT (--mode=ad-hoc): an event of weight w here.
+ *
  *   rw_silence()        issue no Callgrind request or monitor command from
  *                       now on: DHAT (valgrind 3.19) warns once for every
  *                       client request it does not know.
@@ -52,6 +54,7 @@
 
 #include <valgrind/valgrind.h>
 #include <valgrind/callgrind.h>
+#include <valgrind/dhat.h>
 #include <valgrind/memcheck.h>
 
 /* Everything rw.h remembers between requests. */
@@ -274,6 +277,17 @@ static inline void rw_moved(void *p, size_t old)
 	VALGRIND_MAKE_MEM_DEFINED(p, old);
 	(void)p;
 	(void)old;
+}
+
+/*
+ * DHAT, --mode=ad-hoc: count an event of weight `weight` at this stack
+ * (DHAT_AD_HOC_EVENT, valgrind 3.17+): the runner's adhoc mode reports each
+ * block pymalloc serves this way, its size the weight.
+ */
+static inline void rw_dhat_event(size_t weight)
+{
+	DHAT_AD_HOC_EVENT(weight);
+	(void)weight;
 }
 
 #endif /* RW_H */

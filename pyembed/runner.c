@@ -43,6 +43,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "pyframes.h"
 #include "rw.h"
 
 #ifndef RW_PYTHON_EXE		/* baked in by scripts/build-runners */
@@ -55,8 +56,13 @@
 #define EXIT_SKIP 77		/* a snippet that cannot run here: sys.exit(77) */
 
 static const char *prog = "pyrun";
-static enum { MODE_ANNOTATE, MODE_MALLOC, MODE_PYMALLOC } mode;
-static const char *mode_names[] = { "annotate", "malloc", "pymalloc" };
+static enum { MODE_ANNOTATE, MODE_MALLOC, MODE_PYMALLOC, MODE_ADHOC } mode;
+static const char *mode_names[] = { "annotate", "malloc", "pymalloc", "adhoc" };
+#define N_MODES 4
+static const char *pyframes_map;	/* --pyframes[=FILE] */
+static const char *executable = RW_PYTHON_EXE;	/* --executable: a venv's python */
+static const char *first_phase = "setup";	/* --first-phase */
+static int safe_path;			/* -P: no script folder in sys.path */
 static int measure_all;		/* --measure=all */
 static int print_times;		/* --times */
 
@@ -202,13 +208,22 @@ static void hook_arena_free(void *ctx, void *p, size_t size)
 	orig_arena.free(orig_arena.ctx, p, size);
 }
 
-/* A block pymalloc just served: report it if it lies in one of its arenas. */
+/*
+ * A block pymalloc just served: report it if it lies in one of its arenas.
+ * In adhoc mode, DHAT counts every block served instead, as an ad-hoc
+ * event weighing its size (DHAT ignores MALLOCLIKE blocks).
+ */
 static void note_alloc(void *p, size_t size, int zeroed)
 {
-	struct arena *a = p != NULL ? arena_of(p) : NULL;
+	struct arena *a;
 
 	(void)zeroed;		/* unused with -DNVALGRIND */
-	if (a == NULL)
+	if (mode == MODE_ADHOC) {
+		if (p != NULL)
+			rw_dhat_event(size);
+		return;
+	}
+	if ((a = p != NULL ? arena_of(p) : NULL) == NULL)
 		return;
 	*size_slot(a, p) = (uint16_t)size;
 	rw_malloclike(p, size, zeroed);
@@ -241,7 +256,7 @@ static void *hook_calloc(void *ctx, size_t nelem, size_t elsize)
 static void hook_free(void *ctx, void *p)
 {
 	struct hook *h = ctx;
-	struct arena *a = p != NULL ? arena_of(p) : NULL;
+	struct arena *a = p != NULL && mode != MODE_ADHOC ? arena_of(p) : NULL;
 
 	if (a != NULL)
 		rw_freelike(p, *size_slot(a, p));
@@ -251,12 +266,16 @@ static void hook_free(void *ctx, void *p)
 static void *hook_realloc(void *ctx, void *p, size_t size)
 {
 	struct hook *h = ctx;
-	struct arena *a = p != NULL ? arena_of(p) : NULL;
+	struct arena *a = p != NULL && mode != MODE_ADHOC ? arena_of(p) : NULL;
 	size_t old = a != NULL ? *size_slot(a, p) : 0;
 	void *q = h->orig.realloc(h->orig.ctx, p, size);
 
 	if (q == NULL)
 		return NULL;		/* the old block is untouched */
+	if (mode == MODE_ADHOC) {	/* a resize serves a block of the new size */
+		rw_dhat_event(size);
+		return q;
+	}
 	if (a != NULL && q == p) {	/* resized in place */
 		rw_resizeinplace(p, old, size);
 		*size_slot(a, p) = (uint16_t)size;
@@ -468,17 +487,62 @@ static int exit_status(void)
 	return status;
 }
 
-/* Run the file at `path`, or `code` when not NULL, in __main__. */
-static int run_snippet(const char *path, const char *code)
+/*
+ * sys.path[0], as python sets it: the script's folder (symbolic links
+ * resolved), or for -m and -c the current folder.  Not with -P (the
+ * suite's own snippets, which import nothing of theirs, run with -P: a
+ * folder listed first costs every import a look into it).
+ */
+static int set_path0(const char *path)
+{
+	char buf[4096], *dir = NULL;
+	PyObject *sys_path, *entry;
+	int r;
+
+	if (safe_path)
+		return 0;
+	if (path != NULL && realpath(path, buf) != NULL) {
+		dir = strrchr(buf, '/');
+		if (dir == buf)
+			dir[1] = '\0';
+		else if (dir != NULL)
+			*dir = '\0';
+		dir = buf;
+	} else if (getcwd(buf, sizeof buf) != NULL) {
+		dir = buf;
+	}
+	if (dir == NULL || (sys_path = PySys_GetObject("path")) == NULL)
+		return 0;
+#if PY3
+	entry = PyUnicode_DecodeFSDefault(dir);
+#else
+	entry = PyString_FromString(dir);
+#endif
+	if (entry == NULL)
+		return -1;
+	r = PyList_Insert(sys_path, 0, entry);
+	Py_DECREF(entry);
+	return r;
+}
+
+/*
+ * Run the file at `path`, or `code` when not NULL, or the module `module`
+ * (as python -m does: runpy), in __main__.
+ */
+static int run_snippet(const char *path, const char *code, const char *module)
 {
 	PyObject *main_mod = PyImport_AddModule("__main__");
-	PyObject *globals, *res;
+	PyObject *globals, *res, *runpy = NULL;
 	FILE *fp = NULL;
 
-	if (main_mod == NULL)
+	if (main_mod == NULL || set_path0(module == NULL ? path : NULL) < 0)
 		goto error;
 	globals = PyModule_GetDict(main_mod);
-	if (code == NULL) {
+	if (module != NULL) {
+		/* Imported before the phase starts: runpy is the tool, not the work. */
+		if ((runpy = PyImport_ImportModule("runpy")) == NULL)
+			goto error;
+	} else if (code == NULL) {
 #if PY3
 		PyObject *file = PyUnicode_FromString(path);
 #else
@@ -501,15 +565,19 @@ static int run_snippet(const char *path, const char *code)
 	 * dropped now), so the boundary is a Massif snapshot only, and
 	 * counting starts here.
 	 */
-	phase("setup");
+	phase(first_phase);
 	if (!measure_all) {
 		rw_zero();
 		rw_measure_start();
 	}
-	if (fp != NULL)
+	if (runpy != NULL) {
+		res = PyObject_CallMethod(runpy, "_run_module_as_main", "si", module, 1);
+		Py_DECREF(runpy);
+	} else if (fp != NULL) {
 		res = PyRun_FileExFlags(fp, path, Py_file_input, globals, globals, 1, NULL);
-	else
+	} else {
 		res = PyRun_StringFlags(code, Py_file_input, globals, globals, NULL);
+	}
 	phase("finalize");
 	if (!measure_all)
 		rw_measure_stop();
@@ -543,7 +611,7 @@ static int start_python(int argc, char **argv)
 	st = Py_PreInitialize(&pre);
 	if (PyStatus_Exception(st))
 		Py_ExitStatusException(st);
-	if (mode == MODE_ANNOTATE)
+	if (mode == MODE_ANNOTATE || mode == MODE_ADHOC)
 		annotate_pymalloc();
 	if (PyImport_AppendInittab("vg", init_vg) < 0)
 		return -1;
@@ -552,7 +620,7 @@ static int start_python(int argc, char **argv)
 	config.use_hash_seed = 1;
 	config.hash_seed = 0;
 	config.parse_argv = 0;
-	st = PyConfig_SetBytesString(&config, &config.program_name, RW_PYTHON_EXE);
+	st = PyConfig_SetBytesString(&config, &config.program_name, executable);
 	if (!PyStatus_Exception(st))
 		st = PyConfig_SetBytesArgv(&config, argc, argv);
 	if (!PyStatus_Exception(st))
@@ -572,12 +640,12 @@ static int start_python(int argc, char **argv)
 
 	if (mode == MODE_MALLOC)
 		use_malloc();
-	else if (mode == MODE_ANNOTATE)
+	else if (mode == MODE_ANNOTATE || mode == MODE_ADHOC)
 		annotate_pymalloc();
 	/* After the hooks: in 3.6 this allocates through pymalloc. */
 	if (PyImport_AppendInittab("vg", init_vg) < 0)
 		return -1;
-	name = Py_DecodeLocale(RW_PYTHON_EXE, NULL);
+	name = Py_DecodeLocale(executable, NULL);
 	if (name == NULL)
 		return -1;
 	Py_SetProgramName(name);
@@ -589,7 +657,7 @@ static int start_python(int argc, char **argv)
 #else
 	if (PyImport_AppendInittab("vg", init_vg) < 0)
 		return -1;
-	Py_SetProgramName((char *)RW_PYTHON_EXE);
+	Py_SetProgramName((char *)executable);
 	Py_Initialize();
 	PySys_SetArgvEx(argc, argv, 0);
 #endif
@@ -600,21 +668,39 @@ static int start_python(int argc, char **argv)
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"usage: %s [--mode=annotate|malloc|pymalloc] [--measure=snippet|all]\n"
-		"       [--times] [--requests=no] (SNIPPET.py | -c CODE) [ARG...]\n"
+		"usage: %s [--mode=annotate|malloc|pymalloc|adhoc] [--measure=snippet|all]\n"
+		"       [--pyframes[=MAP]] [-P] [--executable=PYTHON] [--first-phase=NAME]\n"
+		"       [--times] [--requests=no] (SNIPPET.py | -c CODE | -m MODULE) [ARG...]\n"
 		"  Run a Python snippet in an embedded CPython %s (%s), measuring\n"
 		"  only the snippet; `import vg` marks phases (vg.phase(\"build\")).\n"
 		"  --mode=annotate  pymalloc's blocks reported to Valgrind (default\n"
 		"                   under Valgrind; Python 3.6+)\n"
 		"  --mode=malloc    every allocation through malloc (for DHAT)\n"
 		"  --mode=pymalloc  untouched (the default outside Valgrind)\n"
+		"  --mode=adhoc     pymalloc untouched, every block it serves a DHAT\n"
+		"                   ad-hoc event weighing its size (valgrind\n"
+		"                   --tool=dhat --mode=ad-hoc; no other request)\n"
+		"  --pyframes[=MAP] each Python function a native frame of its own\n"
+		"                   (a stub per code object, Python 3.6+): the\n"
+		"                   tools see py: functions once the stubs'\n"
+		"                   addresses are renamed with MAP (default\n"
+		"                   pyframes.map): \"ADDRESS SIZE py:NAME (FILE:LINE)\"\n"
 		"  --measure=snippet  Callgrind counts the snippet only (default;\n"
 		"                     run valgrind with --instr-atstart=no)\n"
 		"  --measure=all    count start-up and finalisation too, as parts\n"
+		"  -m MODULE        run MODULE as python -m does (runpy)\n"
+		"  -P               no script folder first in sys.path (python's\n"
+		"                   -P; the suite's own snippets)\n"
+		"  --executable=PYTHON  the python the interpreter starts as: a\n"
+		"                   virtualenv's bin/python finds its packages\n"
+		"  --first-phase=NAME  the snippet's first phase (default setup)\n"
 		"  --times          print each phase's wall time to stderr\n"
 		"  --requests=no    issue no Callgrind requests (for DHAT, which\n"
 		"                   warns at each one; use with --mode=malloc)\n"
-		"  sys.argv is [SNIPPET.py or -c, ARG...]; the hash seed is 0.\n"
+		"  sys.argv is [SNIPPET.py or -c, ARG...] (-m: the module's file);\n"
+		"  sys.path[0] the script's folder (-m, -c: the current one); the\n"
+		"  hash seed is 0; PYTHONMALLOC, PYTHONHASHSEED and PYTHONPERFSUPPORT\n"
+		"  are ignored (the mode and the runner decide).\n"
 		"  A snippet that cannot run here exits 77 (skip).\n"
 		"example: valgrind --tool=callgrind --instr-atstart=no %s \\\n"
 		"           pyembed/snippets/py_range.py 1000000\n",
@@ -623,7 +709,7 @@ static void usage(FILE *to)
 
 int main(int argc, char **argv)
 {
-	const char *code = NULL, *path = NULL;
+	const char *code = NULL, *path = NULL, *module = NULL;
 	int i, status, mode_set = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
@@ -635,14 +721,18 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strncmp(a, "--mode=", 7)) {
-			for (mode_set = 0; mode_set < 3; mode_set++)
+			for (mode_set = 0; mode_set < N_MODES; mode_set++)
 				if (!strcmp(a + 7, mode_names[mode_set]))
 					break;
-			if (mode_set == 3)
+			if (mode_set == N_MODES)
 				cli_usage_error(prog, "unknown mode '%s' (allowed: annotate, malloc, "
-					  "pymalloc)", a + 7);
+					  "pymalloc, adhoc)", a + 7);
 			mode = mode_set;
 			mode_set = 1;
+		} else if (!strcmp(a, "--pyframes")) {
+			pyframes_map = "pyframes.map";
+		} else if (!strncmp(a, "--pyframes=", 11) && a[11] != '\0') {
+			pyframes_map = a + 11;
 		} else if (!strcmp(a, "--measure=snippet")) {
 			measure_all = 0;
 		} else if (!strcmp(a, "--measure=all")) {
@@ -653,10 +743,25 @@ int main(int argc, char **argv)
 			print_times = 1;
 		} else if (!strcmp(a, "--requests=no")) {
 			rw_silence();
-		} else if (!strcmp(a, "-c")) {
+		} else if (!strcmp(a, "-P")) {
+			safe_path = 1;
+		} else if (!strncmp(a, "--executable=", 13) && a[13] != '\0') {
+			executable = a + 13;
+		} else if (!strncmp(a, "--first-phase=", 14)) {
+			first_phase = a + 14;
+			if (*first_phase == '\0' || strlen(first_phase) > 64 ||
+			    strspn(first_phase, "_-0123456789abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(first_phase))
+				cli_usage_error(prog, "phase name '%s' must be 1-64 of A-Z a-z 0-9 _ -",
+						first_phase);
+		} else if (!strcmp(a, "-c") || !strcmp(a, "-m")) {
 			if (i + 1 == argc)
-				cli_usage_error(prog, "-c needs the code to run");
-			code = argv[++i];
+				cli_usage_error(prog, "%s needs %s", a, a[1] == 'c' ? "the code to run"
+						: "a module's name");
+			if (a[1] == 'c')
+				code = argv[++i];
+			else
+				module = argv[++i];
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_usage_error(prog, "unknown option '%s' (see %s --help)", a, prog);
@@ -665,8 +770,12 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (code == NULL && path == NULL)
-		cli_usage_error(prog, "no snippet: give SNIPPET.py or -c CODE (see %s --help)", prog);
+	if (code == NULL && path == NULL && module == NULL)
+		cli_usage_error(prog, "no snippet: give SNIPPET.py, -c CODE or -m MODULE (see %s --help)", prog);
+	/* What the mode and the runner decide, the environment does not. */
+	unsetenv("PYTHONMALLOC");
+	unsetenv("PYTHONPERFSUPPORT");
+	unsetenv("PYTHON_PERF_JIT_SUPPORT");
 	if (path != NULL) {	/* before starting Python: bad input fails fast */
 		FILE *f = fopen(path, "r");
 
@@ -680,17 +789,41 @@ int main(int argc, char **argv)
 	if (!HAVE_ALLOCATOR_API && mode != MODE_PYMALLOC)
 		cli_usage_error(prog, "--mode=%s needs Python 3.6+ (PyMem_SetAllocator); "
 			  "Python %s has only pymalloc", mode_names[mode], PY_VERSION);
+	if (mode == MODE_ADHOC)
+		rw_silence();	/* DHAT warns at every request but its own */
+#if !RW_HAVE_PYFRAMES
+	if (pyframes_map != NULL)
+		cli_usage_error(prog, "--pyframes needs CPython 3.6+ with the GIL on x86-64 (a "
+				"frame-evaluation hook, PEP 523); Python %s%s has none", PY_VERSION,
+#ifdef Py_GIL_DISABLED
+				", free-threaded,"
+#else
+				""
+#endif
+				);
+#endif
 
 	if (!measure_all)
 		rw_instrumenting_at_start(0);	/* until the snippet starts */
 
-	/* sys.argv: the snippet (or "-c") and what follows it. */
-	argv[i] = code != NULL ? (char *)"-c" : argv[i];
+	/* sys.argv: the snippet (or "-c", "-m") and what follows it. */
+	if (code != NULL || module != NULL)
+		argv[i] = code != NULL ? (char *)"-c" : (char *)"-m";
 	if (start_python(argc - i, argv + i) < 0) {
 		fprintf(stderr, "%s: error: cannot start Python %s\n", prog, PY_VERSION);
 		return 1;
 	}
-	status = run_snippet(path, code);
+#if RW_HAVE_PYFRAMES
+	if (pyframes_map != NULL && pyframes_start(pyframes_map) < 0) {
+		fprintf(stderr, "%s: error: --pyframes: no code extra slot left\n", prog);
+		return 125;
+	}
+#endif
+	status = run_snippet(path, code, module);
+#if RW_HAVE_PYFRAMES
+	if (pyframes_map != NULL)
+		pyframes_resolve();
+#endif
 #if PY_VERSION_HEX >= 0x03060000
 	if (Py_FinalizeEx() < 0 && status == 0)
 		status = 120;		/* as python does when flushing fails */
@@ -698,5 +831,12 @@ int main(int argc, char **argv)
 	Py_Finalize();
 #endif
 	phase("exit");		/* rw_phase_end(), timed */
+#if RW_HAVE_PYFRAMES
+	if (pyframes_map != NULL && pyframes_finish() < 0) {
+		fprintf(stderr, "%s: error: --pyframes: cannot write '%s': %s\n", prog,
+			pyframes_map, strerror(errno));
+		return 125;
+	}
+#endif
 	return status;
 }
