@@ -28,15 +28,26 @@ RW_TABLE=$RW_ROOT/benchmarks.txt	# every benchmark's row: see its header
 VALGRIND=${VALGRIND:-valgrind}
 PYTHON3=${PYTHON3:-/usr/bin/python3}
 [ -x "$PYTHON3" ] || PYTHON3=python3
+# The rangewall command (scripts/rangewall) runs a driver on the user's own
+# program: RW_USER=1 and RW_USER_* say what (see rw_user_cmd).  The tool
+# then runs in the user's folder and environment, with the user's stdin,
+# stdout and stderr (kept here as fds 7, 8, 9), and the program's exit
+# status is the driver's.
+if [ -n "${RW_USER:-}" ]; then
+	exec 7<&0 8>&1 9>&2
+	RW_DIE_STATUS=125
+fi
 # A driver's own defaults (it may set them before sourcing or after):
 RW_ANNOTATE_DEFAULT=${RW_ANNOTATE_DEFAULT:-no}	# -a for c-intlist
 RW_MODE_DEFAULT=${RW_MODE_DEFAULT:-pymalloc}	# -m for py-*
 RW_N_INTS=''	# N for benchmarks counting ints, if not the table's
 
 # --- messages ----------------------------------------------------------------
-# usage_error: bad input, exit 2.  die: a failure, exit 1.  note: stderr.
+# usage_error: bad input, exit 2.  die: a failure, exit 1 (125 when the
+# rangewall command runs the driver: the program's own statuses are the
+# others).  note: stderr.
 usage_error() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 2; }
-die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit "${RW_DIE_STATUS:-1}"; }
 note() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
 # rw_now: seconds since the epoch, to the nanosecond (GNU date).
@@ -71,12 +82,13 @@ rw_table() {
 # `about` left out), and RW_COL_<column>, each column's number: the
 # lookups below are the shell's own, with no process to start.
 RW_ROWS=$(rw_table '{ line = $1; for (i = 2; i < col["about"]; i++) line = line " " $i; print line }')
-eval "$(awk '/^# name / { for (i = 2; i <= NF; i++) print "RW_COL_" $i "=" i - 1; exit }' "$RW_TABLE")"
+eval "$(awk '/^# name / { for (i = 2; i <= NF; i++) { c = $i; gsub(/-/, "_", c); print "RW_COL_" c "=" i - 1 }; exit }' "$RW_TABLE")"
 
 # rw_field BENCH COLUMN: BENCH's (NAME@PY's NAME's) value in COLUMN.
 rw_field() {
 	_rf_name=${1%%@*}
-	eval "_rf_col=\$RW_COL_$2"
+	case $2 in *-*) _rf_c=$(printf '%s' "$2" | tr - _) ;; *) _rf_c=$2 ;; esac
+	eval "_rf_col=\$RW_COL_$_rf_c"
 	set -f
 	_rf_ifs=$IFS
 	IFS='
@@ -111,6 +123,8 @@ rw_names() {
 # rw_tool_defaults TOOL: what the driver runs without BENCH, from TOOL's
 # column: native names; py-X (every PY= Python) for "default"; py-X@ROLES.
 rw_tool_defaults() {
+	eval "[ -n \"\${RW_COL_$(echo "$1" | tr - _):-}\" ]" ||
+		usage_error "$1 has no column in benchmarks.txt to run by default: name the benchmarks (BENCH=...)"
 	rw_table '$col[t] == "-" { next }
 		$1 !~ /^py-/ || $col[t] == "default" { print $1; next }
 		{ print $1 "@" $col[t] }' -v t="$1"
@@ -256,6 +270,14 @@ rw_writes_fit() {
 	fi
 }
 
+# rw_opts: the options the driver takes, for an error message.
+rw_opts() {
+	case $TOOL in
+	dhat*) echo "-n, -c, -a, -m, -M, -p, -o, -s, -d, -h" ;;
+	*) echo "-n, -c, -a, -m, -M, -p, -o, -s, -h" ;;
+	esac
+}
+
 # rw_parse_args "$@": the options every driver takes.  Sets N (empty: each
 # benchmark's default), CHUNK, ANNOTATE, MODE, MEASURE, PY, SNIPPET,
 # RESULTS and BENCHES (py-X expanded to py-X@TAG; none given: the tool's
@@ -268,16 +290,20 @@ rw_parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help) rw_usage; exit 0 ;;
-		-n | -c | -a | -m | -M | -p | -o | -s | -d)
+		-d)	# DHAT's own
+			[ "${TOOL%%-*}" = dhat ] || usage_error "unknown option '$1' (allowed: $(rw_opts))"
+			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
+			DHAT_MODE=$2
+			shift 2 ;;
+		-n | -c | -a | -m | -M | -p | -o | -s)
 			[ $# -ge 2 ] || usage_error "option $1 needs a value (see $prog -h)"
 			case $1 in
 			-n) N=$2 ;; -c) CHUNK=$2 ;; -a) ANNOTATE=$2 ;; -m) MODE=$2 ;;
 			-M) MEASURE=$2 ;; -p) PY=$2 ;; -o) RESULTS=$2 ;; -s) SNIPPET=$2 ;;
-			-d) DHAT_MODE=$2 ;;
 			esac
 			shift 2 ;;
 		--) shift; break ;;
-		-*) usage_error "unknown option '$1' (allowed: -n, -c, -a, -m, -M, -p, -o, -s, -d, -h)" ;;
+		-*) usage_error "unknown option '$1' (allowed: $(rw_opts))" ;;
 		*) break ;;
 		esac
 	done
@@ -311,8 +337,12 @@ rw_check_args() {
 	*) usage_error "MEASURE '$MEASURE' is not snippet or all" ;;
 	esac
 	case ${DHAT_MODE:-} in
-	'' | heap | copy) ;;
-	*) usage_error "DHAT_MODE '$DHAT_MODE' is not heap or copy" ;;
+	'' | heap | copy | ad-hoc) ;;
+	*) usage_error "DHAT_MODE '$DHAT_MODE' is not heap, copy or ad-hoc" ;;
+	esac
+	case ${PYFRAMES:-} in
+	'' | yes | no) ;;
+	*) usage_error "PYFRAMES '$PYFRAMES' is not yes or no" ;;
 	esac
 	for _b in $BENCHES; do
 		case $_b in
@@ -345,12 +375,18 @@ rw_check_args() {
 		annotate:*@2.* | malloc:*@2.*)
 			usage_error "MODE '$MODE' needs Python 3.6+: $_b has only pymalloc" ;;
 		esac
+		case ${PYFRAMES:-no}:$_b in
+		yes:*@2.*) usage_error "PYFRAMES=yes needs Python 3.6+ (a frame-evaluation hook): $_b has none" ;;
+		yes:c-*) [ -n "${RW_FROM_DEFAULTS:-}" ] ||
+			usage_error "PYFRAMES=yes is for the py-* benchmarks: $_b runs no Python" ;;
+		esac
 	done
 	[ -z "$N" ] || N=$(rw_count N "$N" 1000000000000) || exit 2
 	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 	for _b in $BENCHES; do
 		rw_writes_fit "$_b"
-		[ "$(rw_field "$_b" program)" != SNIPPET ] || rw_check_snippet
+		[ "$(rw_field "$_b" program)" != SNIPPET ] || [ -n "${RW_USER_MODULE:-}" ] ||
+			rw_check_snippet
 	done
 }
 
@@ -407,8 +443,11 @@ rw_usage() {
 	rw_opt "-a yes|no" "report c-intlist's ints to Valgrind as heap blocks (default $RW_ANNOTATE_DEFAULT${RW_ANNOTATE_WHY:+: $RW_ANNOTATE_WHY})"
 	rw_opt "-m MODE" "the runner's allocator for py-*: annotate, malloc or pymalloc (default $RW_MODE_DEFAULT${RW_MODE_WHY:+: $RW_MODE_WHY}; Python 2 has only pymalloc)"
 	rw_opt "-M MEASURE" "snippet or all: what Callgrind counts of a py-* run (default snippet; all adds start-up and finalisation as parts of their own; the callgrind driver then keeps its results in callgrind-all/)"
+	case $TOOL in callgrind* | massif | dhat* | memcheck)
+		rw_opt "PYFRAMES=yes" "(in the environment, as make's knob) each Python function of a py-* run a frame of its own, named py:NAME (FILE:LINE) in the profile: exact calls and costs per Python function (Python 3.6+; docs/TUTORIAL.md, \"Profile your own code\")" ;;
+	esac
 	case $TOOL in dhat*)
-		rw_opt "-d MODE" "heap or copy: DHAT's mode (default heap: heap blocks; copy: the bytes memcpy, memmove and their kin copy, per call stack, kept in dhat-copy/)" ;;
+		rw_opt "-d MODE" "heap, copy or ad-hoc: DHAT's mode (default heap: heap blocks; copy: the bytes memcpy, memmove and their kin copy, per call stack, kept in dhat-copy/; ad-hoc: py-* only, each block pymalloc serves counted per call stack -- numbers and bytes, not lifetimes --, kept in dhat-adhoc/)" ;;
 	esac
 	rw_opt "-p PY" "the Pythons for a py-* given without @PYTHON: tags as scripts/pythons lists them, \"default\" (the seeds') or \"all\""
 	rw_opt "-s FILE" "the Python file that $(rw_names snippet)@PY runs (or SNIPPET=FILE): your own code, N as its sys.argv[1]"
@@ -456,17 +495,78 @@ rw_bench_cmd() {
 		-e "s/{CHUNK}/$(rw_chunk "$_b")/g" -e "s/{ANNOTATE}/${ANNOTATE:-$RW_ANNOTATE_DEFAULT}/g" |
 		tr , ' ')
 	_bin=$(rw_bench_bin "$_b")
+	if [ -n "${RW_USER:-}" ]; then
+		rw_user_cmd "$_bin" "$@"
+		return
+	fi
 	ln -sf "$_bin" "$RW_RUN/${_bin##*/}"
 	if rw_is_py "$_b"; then
 		_prog=$(rw_field "$_b" program)
+		# The suite's own snippets need no folder of theirs in sys.path
+		# (-P); a user's SNIPPET gets its own, as under python.
 		case $_prog in
-		SNIPPET) _prog=$SNIPPET ;;
-		*) cp "$RW_ROOT/$_prog" "$RW_RUN/" && _prog=${_prog##*/} ;;
+		SNIPPET) _prog=$SNIPPET _p= ;;
+		*) cp "$RW_ROOT/$_prog" "$RW_RUN/" && _prog=${_prog##*/} _p=-P ;;
 		esac
-		echo "./${_bin##*/} --mode=$(rw_py_mode "$_b")${MEASURE:+ --measure=$MEASURE} $* $_prog $_args"
+		echo "./${_bin##*/} --mode=$(rw_py_mode "$_b")${MEASURE:+ --measure=$MEASURE}$(rw_pyframes_opt) $_p $* $_prog $_args"
 	else
 		echo "./${_bin##*/} $_args"
 	fi
+}
+
+# rw_user_cmd RUNNER [RUNNER-OPTION...]: the command that runs the user's
+# program (the rangewall command): RUNNER in the mode the driver wants,
+# started as RW_USER_EXE (a virtualenv's python), its first phase "main",
+# then SNIPPET or -m RW_USER_MODULE; rw_run adds the user's arguments
+# (RW_USER_ARGS, quoted words), which may hold blanks.
+rw_user_cmd() {
+	_ub=$1
+	shift
+	echo "$_ub --mode=$(rw_py_mode "py-snippet@${_ub##*-}")${MEASURE:+ --measure=$MEASURE}$(rw_pyframes_opt)" \
+		"${RW_USER_EXE:+--executable=$RW_USER_EXE} --first-phase=main $*" \
+		"$(if [ -n "${RW_USER_MODULE:-}" ]; then echo "-m $RW_USER_MODULE"; else echo "$SNIPPET"; fi)"
+}
+
+# rw_stack_opt massif|callers: with PYFRAMES=yes, stacks deep enough to
+# reach the Python functions at their top: each Python call adds about six
+# native frames (stub, evaluator, call machinery, hook), and Massif keeps
+# 30 by default (--depth, at most 200), the others 12 (--num-callers).
+rw_stack_opt() {
+	[ "${PYFRAMES:-no}" = yes ] || return 0
+	case $1 in massif) echo --depth=200 ;; *) echo --num-callers=200 ;; esac
+}
+
+# rw_pyframes_opt: the runner's --pyframes when PYFRAMES=yes, its map in
+# the run's folder.
+rw_pyframes_opt() {
+	[ "${PYFRAMES:-no}" = yes ] || return 0
+	printf ' --pyframes=%s' "$(rw_out pyframes.map)"
+}
+
+# rw_out NAME: the name a tool's output file is given: NAME in the run's
+# folder, where the tool runs; its full path when the tool runs in the
+# user's folder (the rangewall command).
+rw_out() {
+	if [ -n "${RW_USER:-}" ]; then echo "$RW_RUN/$1${RW_CHILDREN:+.%p}"; else echo "$1"; fi
+}
+
+# rw_children: Valgrind's options to follow the program's children too
+# (the rangewall command's --children): each process writes its own files,
+# NAME.PID (rw_out); the program's own are renamed NAME after the run.
+rw_children() {
+	[ -z "${RW_CHILDREN:-}" ] || echo --trace-children=yes
+}
+
+# rw_status STATUS: after rw_run failed with STATUS, return 0 if the
+# result is the program's and kept: the rangewall command ran the user's
+# program, which exited STATUS, and the tool wrote its output (RW_MAIN_OUT,
+# in the run's folder).  Else return STATUS.  RW_PROGRAM_STATUS keeps it.
+rw_status() {
+	RW_PROGRAM_STATUS=$1
+	if [ -n "${RW_USER:-}" ] && [ "$1" -lt 125 ] && [ -s "$RW_RUN/${RW_MAIN_OUT:-none}" ]; then
+		return 0
+	fi
+	return "$1"
 }
 
 # rw_ltrace_x FUNCTION...: an ltrace -x filter for libc's FUNCTIONs.  A
@@ -504,6 +604,10 @@ rw_run() {
 	*/*) ;;
 	*) _tool=$(command -v "$1") && shift && set -- "$_tool" "$@" ;;
 	esac
+	if [ -n "${RW_USER:-}" ]; then
+		rw_run_user "$@"
+		return
+	fi
 	for _v in $RW_KEEP_ENV; do
 		eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
 	done
@@ -518,6 +622,49 @@ rw_run() {
 	wait "$RW_CHILD"
 	_s=$?
 	RW_CHILD=
+	rw_pyrename || return 125
+	return "$_s"
+}
+
+# rw_pyrename: after a run of the runner with --pyframes, its map applied to
+# the tools' outputs (scripts/pyrename): Python functions by name.
+rw_pyrename() {
+	[ -n "${RW_RUN:-}" ] && [ -f "$RW_RUN/pyframes.map" ] || return 0
+	"$PYTHON3" "$RW_ROOT/scripts/pyrename" "$RW_RUN" >/dev/null 2>"$RW_RUN/pyrename.log" || {
+		note "could not name the Python functions: $(tail -n 1 "$RW_RUN/pyrename.log")"
+		return 1
+	}
+	[ -s "$RW_RUN/pyrename.log" ] || rm -f "$RW_RUN/pyrename.log"
+}
+
+# rw_run_user CMD...: rw_run for the rangewall command: CMD and the user's
+# arguments in the user's folder, with the user's stdin, stdout and stderr
+# (the driver's own redirections give way), in the user's environment (but
+# for what the runner itself ignores) or, with RW_CLEAN_ENV, the suite's.
+rw_run_user() {
+	eval "set -- \"\$@\" ${RW_USER_ARGS:-}"
+	if [ -n "${RW_CLEAN_ENV:-}" ]; then
+		for _v in $RW_KEEP_ENV VIRTUAL_ENV; do
+			eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
+		done
+		set -- env -i "PATH=$RW_PATH" "$@"
+	fi
+	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
+	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
+}${_q% }"
+	(cd "$RW_USER_CWD" && exec "$@") <&7 >&8 2>&9 &
+	RW_CHILD=$!
+	wait "$RW_CHILD"
+	_s=$?
+	if [ -n "${RW_CHILDREN:-}" ]; then	# the program's files: NAME.PID -> NAME
+		for _f in "$RW_RUN"/*".$RW_CHILD" "$RW_RUN"/*".$RW_CHILD".*; do
+			[ -e "$_f" ] || continue
+			_n=${_f##*/}
+			mv "$_f" "$RW_RUN/${_n%%".$RW_CHILD"*}${_n#*".$RW_CHILD"}"
+		done
+	fi
+	RW_CHILD=
+	rw_pyrename || return 125
 	return "$_s"
 }
 
@@ -539,12 +686,14 @@ rw_post() {
 RW_MACHINE=''
 rw_machine() {
 	[ -z "$RW_MACHINE" ] || return 0
-	# The suite's own version: its commit (and whether its tree was
-	# modified), or the VERSION file of an installed copy.
-	if _rv=$(git -C "$RW_ROOT" rev-parse --short HEAD 2>/dev/null); then
+	# The suite's own version: the VERSION file of an installed copy (make
+	# install writes it), else its commit and whether its tree was modified.
+	if [ -f "$RW_ROOT/VERSION" ]; then
+		_rv="$(cat "$RW_ROOT/VERSION") (installed in $RW_ROOT)"
+	elif _rv=$(git -C "$RW_ROOT" rev-parse --short HEAD 2>/dev/null); then
 		git -C "$RW_ROOT" diff --quiet HEAD -- 2>/dev/null || _rv="$_rv (modified)"
 	else
-		_rv=$(cat "$RW_ROOT/VERSION" 2>/dev/null || echo unknown)
+		_rv=unknown
 	fi
 	RW_MACHINE="rangewall: $_rv
 host: $(uname -n)
@@ -568,7 +717,7 @@ rw_context() {
 		echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
 		printf '%s\n' "$RW_MACHINE"
 		echo "tool: $TOOL"
-		echo "benchmark: $_cb"
+		echo "benchmark: $(rw_result_name "$_cb")"
 		[ -z "$(rw_field "$_cb" name)" ] || rw_bench_context "$_cb"
 		for _kv in "$@"; do printf '%s\n' "$_kv"; done
 		printf '%s\n' "$RW_COMMAND" | sed 's/^/command: /'
@@ -578,6 +727,10 @@ rw_context() {
 
 # rw_bench_context BENCH: the knobs of a benchmark's run, and its Python.
 rw_bench_context() {
+	if [ -n "${RW_USER:-}" ]; then
+		rw_user_context "$1"
+		return
+	fi
 	_mode=- _measure=- _annotate=- _prog=$(rw_field "$1" program)
 	if rw_is_py "$1"; then
 		_mode=$(rw_py_mode "$1") _measure=${MEASURE:-snippet}
@@ -594,6 +747,7 @@ rw_bench_context() {
 	echo "annotate: $_annotate"
 	echo "mode: $_mode"
 	echo "measure: $_measure"
+	rw_is_py "$1" && echo "pyframes: ${PYFRAMES:-no}"
 	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
 	echo "binary: $(rw_bench_bin "$1")"
 	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
@@ -604,6 +758,39 @@ rw_bench_context() {
 			print "python config: " $3; print "python exe: " $4; print "python roles: " $5
 			print "python build: " $6; print "python link: " $7 }'
 	fi
+}
+
+# rw_user_context BENCH: what the rangewall command ran: the user's program,
+# its arguments, folder, virtualenv and environment, and the Python.
+rw_user_context() {
+	echo "name: $RW_USER_NAME"
+	if [ -n "${RW_USER_MODULE:-}" ]; then
+		echo "program: -m $RW_USER_MODULE"
+	else
+		echo "program: $SNIPPET"
+	fi
+	echo "args: $(eval "set -- ${RW_USER_ARGS:-}"; for _a in "$@"; do printf '%s ' "$_a"; done)"
+	echo "cwd: $RW_USER_CWD"
+	echo "venv: ${RW_USER_VENV:--}"
+	if [ -n "${RW_CLEAN_ENV:-}" ]; then
+		echo "environment: env -i (PATH=$RW_PATH; $RW_KEEP_ENV VIRTUAL_ENV kept)"
+	else
+		echo "environment: the user's (the runner ignores PYTHONMALLOC, PYTHONHASHSEED, PYTHONPERFSUPPORT)"
+	fi
+	echo "unit: -"
+	echo "n: -"
+	echo "chunk: -"
+	echo "annotate: -"
+	echo "mode: $(rw_py_mode "$1")"
+	echo "measure: ${MEASURE:-snippet}"
+	echo "pyframes: ${PYFRAMES:-no}"
+	echo "binary: $(rw_bench_bin "$1")"
+	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
+	_py=$(cat "$(rw_bench_bin "$1").python" 2>/dev/null)
+	echo "python: $_py"
+	printf '%s\n' "$_py" | awk '{ print "python tag: " $1; print "python version: " $2
+		print "python config: " $3; print "python exe: " $4; print "python roles: " $5
+		print "python build: " $6; print "python link: " $7 }'
 }
 
 # rw_sweep_leftovers DIR: remove temporary folders of runs that were killed
@@ -666,9 +853,23 @@ case " ${MAKEFLAGS:-} " in
 *" -j"*) RW_WHOLE_LINES=1 ;;
 *) RW_WHOLE_LINES= ;;
 esac
-rw_progress_start() { [ -n "$RW_WHOLE_LINES" ] || printf '%s' "$1"; }
+rw_progress_start() {
+	if [ -n "${RW_USER:-}" ]; then	# the program's own output follows
+		printf 'rangewall: %s\n' "$1" >&9
+	elif [ -z "$RW_WHOLE_LINES" ]; then
+		printf '%s' "$1"
+	fi
+}
 rw_progress_end() {
-	if [ -n "$RW_WHOLE_LINES" ]; then printf '%s%s\n' "$1" "$2"; else printf '%s\n' "$2"; fi
+	if [ -n "${RW_USER:-}" ]; then printf 'rangewall: %s%s\n' "$1" "$2" >&9
+	elif [ -n "$RW_WHOLE_LINES" ]; then printf '%s%s\n' "$1" "$2"
+	else printf '%s\n' "$2"; fi
+}
+
+# rw_result_name BENCH: the folder a result goes in: BENCH, or for the
+# rangewall command the user's program's name and the Python (app@3.11).
+rw_result_name() {
+	if [ -n "${RW_USER:-}" ]; then echo "$RW_USER_NAME@${1#*@}"; else echo "$1"; fi
 }
 
 # rw_for_each_bench: run run_one on each of BENCHES with a progress line
@@ -680,7 +881,7 @@ rw_for_each_bench() {
 		_fe_i=$((_fe_i + 1))
 		_fe_bin=$(rw_bench_bin "$_fe_b")
 		[ -x "$_fe_bin" ] || die "$_fe_bin is not built (run: make build)"
-		_fe_dir=$RESULTS/$_fe_b
+		_fe_dir=$RESULTS/$(rw_result_name "$_fe_b")
 		if ! mkdir -p "$_fe_dir" 2>/dev/null || [ ! -w "$_fe_dir" ]; then
 			die "cannot write results to '$_fe_dir'"
 		fi
@@ -690,10 +891,14 @@ rw_for_each_bench() {
 		RW_RUN=$RW_RUN_BASE.$RW_PID
 		rm -rf "$RW_RUN"
 		mkdir "$RW_RUN" 2>/dev/null || die "cannot create $RW_RUN"
-		_fe_line=$(printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" \
-			"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
+		if [ -n "${RW_USER:-}" ]; then
+			_fe_line="$TOOL $(rw_result_name "$_fe_b") … "
+		else
+			_fe_line=$(printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" \
+				"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
+		fi
 		rw_progress_start "$_fe_line"
-		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND=''
+		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0
 		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
 		# The run's files into the result (rw_bench_cmd's links left out).
 		find "$RW_RUN" -maxdepth 1 -type l -delete
@@ -702,7 +907,7 @@ rw_for_each_bench() {
 		rm -rf "$RW_RUN"
 		RW_RUN=
 		if [ "$_fe_s" -eq 0 ]; then
-			rw_context "$RW_TMP/context" "$_fe_b" 0
+			rw_context "$RW_TMP/context" "$_fe_b" "$RW_PROGRAM_STATUS"
 			# The driver's post-processing (RW_POST: a Python script of
 			# scripts/ and its first arguments), which reads the raw files
 			# and the context: its output is the progress line's figure.
@@ -718,6 +923,9 @@ rw_for_each_bench() {
 		_fe_t=$(($(date +%s) - _fe_t0))
 		if [ "$_fe_s" -eq 0 ]; then
 			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
+			[ "$RW_PROGRAM_STATUS" -eq 0 ] ||
+				RW_SUMMARY="the program exited $RW_PROGRAM_STATUS; ${RW_SUMMARY:-its result kept}"
+			[ -z "${RW_USER:-}" ] || RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }results in $_fe_dir/$TOOL/"
 			rw_progress_end "$_fe_line" "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
 		elif [ "$_fe_s" -eq 77 ] && rw_is_py "$_fe_b"; then
 			# The snippet said it cannot run here (sys.exit(77)).
@@ -735,4 +943,6 @@ rw_for_each_bench() {
 		RW_TMP=
 	done
 	[ "$_fe_failed" -eq 0 ] || die "$_fe_failed of $_fe_k runs failed"
+	# The rangewall command: the program's status is the command's.
+	[ -z "${RW_USER:-}" ] || exit "$RW_PROGRAM_STATUS"
 }

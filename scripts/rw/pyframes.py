@@ -1,0 +1,168 @@
+"""Python functions in the tools' outputs: the runner's --pyframes map applied.
+
+With --pyframes the runner evaluates each Python function through a stub
+of its own (pyembed/pyframes.c) and writes pyframes.map, a line a stub:
+"ADDRESS SIZE py:NAME (FILE:LINE)".  The tools name the stubs by their
+addresses -- Callgrind "0x0000000004a5b000", Massif, DHAT and Memcheck
+"0x4A5B00E: ???" -- and these functions rename them, so that KCachegrind,
+callgrind_annotate, ms_print, dh_view.html and a Memcheck report show
+py:NAME (FILE:LINE).  In a Callgrind part a stub's costs are moved to its
+Python file and first line, so that KCachegrind's source view opens it.
+"""
+
+import bisect
+import re
+
+UNKNOWN = re.compile(r"0x([0-9A-Fa-f]+): \?\?\?")
+CG_NAME = re.compile(r"^0x([0-9a-f]+)('\d+)?$")
+
+
+class Map:
+    """The stubs, sorted by address: find(addr) -> (name, file, line) or None."""
+
+    def __init__(self, path):
+        rows = []
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = re.match(r"([0-9a-f]+) ([0-9a-f]+) (py:.*) \((.*):(\d+)\)$", line.rstrip("\n"))
+                if m:
+                    start = int(m.group(1), 16)
+                    rows.append((start, start + int(m.group(2), 16), m.group(3), m.group(4),
+                                 int(m.group(5))))
+        rows.sort()
+        self.rows = rows
+        self.starts = [r[0] for r in rows]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def find(self, addr):
+        i = bisect.bisect_right(self.starts, addr) - 1
+        if i >= 0 and addr < self.rows[i][1]:
+            return self.rows[i][2:]
+        return None
+
+    def label(self, addr):
+        r = self.find(addr)
+        return None if r is None else "{} ({}:{})".format(*r)
+
+
+def rename_frames(text, m):
+    """'0x4A5B00E: ???' -> '0x4A5B00E: py:leaf (t.py:3)' wherever a stub's
+    address stands for an unknown frame (Massif, DHAT, Memcheck)."""
+    def sub(mt):
+        label = m.label(int(mt.group(1), 16))
+        return mt.group(0) if label is None else "0x{}: {}".format(mt.group(1), label)
+    return UNKNOWN.sub(sub, text)
+
+
+def rename_callgrind(lines, m):
+    """A Callgrind part's lines, the stubs renamed py:NAME (FILE:LINE) and
+    their costs moved to FILE, at LINE (so that a viewer opens the source).
+    The part must have been written with --compress-pos=no (absolute
+    positions: a stub's lines move without moving its neighbours').
+
+    A stub is a function named by its address (with, for a recursive call,
+    Callgrind's depth suffix 'N).  Its definition, and every call to it,
+    then names the Python file (fl=, cfl=); the file that was current before
+    is named again where the part goes on without naming it."""
+    out = []
+    ids = {}            # compressed fn id -> (label, file, line) for stubs
+    cur_fl = None       # the part's own current fl= line (as written)
+    shown_fl = None     # the fl= line in force in what we wrote
+    in_stub = None      # (file, line) while inside a stub's block
+    pending_cfl = None  # a cfl=/cfi= line waiting for its cfn=
+    call_stub = None    # the stub a cfn= names, for its calls= target
+    after_calls = False
+
+    def stub_of(value):
+        """(label, file, line) if a fn=/cfn= value names a stub, else None."""
+        mm = re.match(r"^\((\d+)\)(?: (.*))?$", value)
+        if mm:
+            if mm.group(2) is None:
+                return ids.get(mm.group(1))
+            name = mm.group(2)
+        else:
+            name = value
+        nm = CG_NAME.match(name)
+        if not nm:
+            return None
+        r = m.find(int(nm.group(1), 16))
+        if r is None:
+            return None
+        label = "{} ({}:{}){}".format(r[0], r[1], r[2], nm.group(2) or "")
+        info = (label, r[1], r[2])
+        if mm:
+            ids[mm.group(1)] = info
+        return info
+
+    def renamed(key, value, info):
+        mm = re.match(r"^\((\d+)\)(?: (.*))?$", value)
+        if mm and mm.group(2) is None:
+            return "{}={}".format(key, value)          # a reference: its definition was renamed
+        if mm:
+            return "{}=({}) {}".format(key, mm.group(1), info[0])
+        return "{}={}".format(key, info[0])
+
+    for line in lines:
+        if line.startswith("fl="):
+            cur_fl = line
+            continue                                     # written with its fn=
+        if line.startswith(("fi=", "fe=")) and in_stub:
+            out.append(line)
+            continue
+        if line.startswith("fn="):
+            info = stub_of(line[3:])
+            if info:
+                in_stub = (info[1], info[2])
+                want = "fl={}".format(info[1])
+                out.append(want)
+                shown_fl = want
+                out.append(renamed("fn", line[3:], info))
+            else:
+                in_stub = None
+                if cur_fl is not None and shown_fl != cur_fl:
+                    out.append(cur_fl)
+                    shown_fl = cur_fl
+                out.append(line)
+            after_calls = False
+            continue
+        if line.startswith(("cfl=", "cfi=")):
+            pending_cfl = line
+            continue
+        if line.startswith("cfn="):
+            info = stub_of(line[4:])
+            call_stub = info
+            if info:
+                out.append("cfl={}".format(info[1]))
+                out.append(renamed("cfn", line[4:], info))
+            else:
+                if pending_cfl is not None:
+                    out.append(pending_cfl)
+                out.append(line)
+            pending_cfl = None
+            continue
+        if line.startswith("calls="):
+            after_calls = True
+            if call_stub:       # the call's target: the Python function's first line
+                words = line.split()
+                if len(words) > 1:
+                    words[1] = str(call_stub[2])
+                line = " ".join(words)
+            out.append(line)
+            continue
+        if in_stub and line[:1].isdigit() and not after_calls:
+            # A cost line of the stub itself: at the function's first line.
+            words = line.split()
+            words[0] = str(in_stub[1])
+            out.append(" ".join(words))
+            continue
+        if after_calls and in_stub and line[:1].isdigit():
+            words = line.split()
+            words[0] = str(in_stub[1])
+            out.append(" ".join(words))
+            after_calls = False
+            continue
+        after_calls = False
+        out.append(line)
+    return out
