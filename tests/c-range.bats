@@ -86,6 +86,7 @@ setup_file() {
 		grep -q "^command: .*c-range' '$N'" "$ctx"
 		grep -q '^valgrind: valgrind-' "$ctx"
 		grep -q '^build flags: .*-O0' "$ctx"
-		grep -q '^exit status: 0$' "$ctx"
+		grep -qx "n: $N" "$ctx"
+		grep -q "^binary: .*/c-range$" "$ctx"
 	done
 }

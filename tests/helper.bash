@@ -21,9 +21,13 @@ tsv_get() {
 		$h[kcol] == key { print $h[col]; exit }' "$1"
 }
 
-# between LOW VALUE HIGH: LOW <= VALUE <= HIGH (decimals allowed); says why not.
+# between LOW VALUE HIGH: VALUE is a number (digits, a sign, a decimal
+# point) and LOW <= VALUE <= HIGH; says why not.  Text is never a 0.
 between() {
-	awk -v lo="$1" -v v="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v + 0 >= lo && v + 0 <= hi) }' ||
+	case $2 in
+	'' | *[!0-9.-]* | *.*.* | ?*-*) echo "expected a number between $1 and $3, got '$2'" >&2; return 1 ;;
+	esac
+	awk -v lo="$1" -v v="$2" -v hi="$3" 'BEGIN { exit !(v + 0 >= lo && v + 0 <= hi) }' ||
 		{ echo "expected $1 <= '$2' <= $3" >&2; return 1; }
 }
 
@@ -36,4 +40,18 @@ equals() {
 is_png() {
 	[ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
 		{ echo "$1 is not a PNG" >&2; return 1; }
+}
+
+# need_python TAG: skip the test unless scripts/pythons finds TAG, naming
+# the Pythons found and how to get this one.
+need_python() {
+	if ! "$ROOT"/scripts/pythons "$1" >/dev/null 2>&1; then
+		case $1 in
+		2.*) how=$("$ROOT"/scripts/pythons --hint py2) ;;
+		3.1[2-9]*) how=$("$ROOT"/scripts/pythons --hint newest) ;;
+		*d) how=$("$ROOT"/scripts/pythons --hint debug) ;;
+		*) how="pyenv install $1 (https://github.com/pyenv/pyenv)" ;;
+		esac
+		skip "needs Python $1, not found here ($("$ROOT"/scripts/pythons all | awk '{ printf "%s%s", s, $1; s = ", " }')); $how"
+	fi
 }

@@ -20,13 +20,6 @@ setup_file() {
 	"$ROOT"/scripts/callgrind -n 100000 -o "$R/cg2" py-range@3.11 >&3
 }
 
-# has_python TAG: skip the test when that Python is not here.
-has_python() {
-	case " $PYTHONS_FOUND " in
-	*" $1 "*) ;;
-	*) skip "Python $1 not found here (scripts/pythons lists: $PYTHONS_FOUND)" ;;
-	esac
-}
 
 peak() {	# peak useful heap from a massif.tsv and phases.tsv
 	awk -F'\t' 'FNR == 1 { col = FILENAME ~ /phases/ ? 4 : 3; next }
@@ -70,6 +63,12 @@ peak() {	# peak useful heap from a massif.tsv and phases.tsv
 	done
 }
 
+@test "callgrind: list(range(n)) costs 160-175 Ir per int on Debian's 3.11 (167 here)" {
+	ph=$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv
+	b=$(tsv_get "$ph" Ir_per_element phase build) d=$(tsv_get "$ph" Ir_per_element phase drop)
+	between 160 "$(awk -v b="$b" -v d="$d" 'BEGIN { print b + d }')" 175
+}
+
 @test "callgrind: counts repeat exactly run to run (hash seed fixed)" {
 	equals "$(cut -f3 "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv")" \
 		"$(cut -f3 "$RESULTS/cg2/py-range@3.11/callgrind/phases.tsv")"
@@ -88,16 +87,18 @@ snippet_share() {
 }
 
 @test "callgrind: snippet-only is under 60 % of the whole process (Debian 3.11)" {
-	between 0 "$(snippet_share 3.11)" 0.60
+	between 0.30 "$(snippet_share 3.11)" 0.60	# 0.38 here
 }
 
 @test "callgrind: snippet-only is under 60 % of the whole process (pyenv 3.11)" {
-	has_python 3.11.7
-	between 0 "$(snippet_share 3.11.7)" 0.60
+	need_python 3.11.7
+	# 0.11 here: this pyenv's python imports 102 modules as it starts (its
+	# site-packages' .pth files), Debian's 34.
+	between 0.05 "$(snippet_share 3.11.7)" 0.60
 }
 
 @test "ltrace, 2.7: the int free list's 992-byte blocks, one per 41 ints" {
-	has_python 2.7
+	need_python 2.7
 	"$ROOT"/scripts/ltrace -n 100000 -o "$RESULTS" py-range@2.7 >&3
 	run awk '$2 == 992 { print $1 }' "$RESULTS/py-range@2.7/ltrace/malloc-sizes.txt"
 	between 2440 "$output" 2460	# ceil(N/41), plus the interpreter's own ints
@@ -121,13 +122,13 @@ errors() {
 @test "memcheck: annotation adds no error over malloc mode (3.13, else 3.11d)" {
 	t=3.13
 	case " $PYTHONS_FOUND " in *" 3.13 "*) ;; *) t=3.11d ;; esac
-	has_python "$t"
+	need_python "$t"
 	a=$(errors "$t" annotate) m=$(errors "$t" malloc)
 	[ -n "$a" ] && [ "$a" -le "$m" ] || { echo "$t: annotate $a > malloc $m" >&2; false; }
 }
 
 @test "memcheck: 3.6-3.9 are clean with python.supp (pymalloc's address check)" {
-	has_python 3.8
+	need_python 3.8
 	equals 0 "$(errors 3.8 annotate)"
 }
 
@@ -171,7 +172,7 @@ errors() {
 @test "an unknown mode: one line, exit 2" {
 	run --separate-stderr "$ROOT/build/pyembed/pyrun-3.11" --mode=fast x.py
 	[ "$status" -eq 2 ]
-	equals "pyrun-3.11: error: unknown mode 'fast' (allowed: annotate, malloc, pymalloc)" "$stderr"
+	equals "pyrun-3.11: error: unknown mode 'fast' (allowed: annotate, malloc, pymalloc, adhoc)" "$stderr"
 }
 
 @test "a bad phase name is a ValueError in the snippet" {
@@ -187,7 +188,7 @@ errors() {
 }
 
 @test "py-numpy: where numpy does not import, a skip with the reason" {
-	has_python 3.13	# pyenv's, without numpy
+	need_python 3.13	# pyenv's, without numpy
 	"$ROOT/build/pyembed/pyrun-3.13" -c 'import numpy' 2>/dev/null &&
 		skip "numpy imports on pyenv's 3.13 here"
 	run "$ROOT"/scripts/callgrind -n 1000 -o "$RESULTS/np" py-numpy@3.13
@@ -196,15 +197,20 @@ errors() {
 	[ ! -e "$RESULTS/np/py-numpy@3.13/callgrind" ]
 }
 
-@test "ltrace: the snippet's exit status counts, not ltrace's own 0" {
-	has_python 3.13
-	"$ROOT/build/pyembed/pyrun-3.13" -c 'import numpy' 2>/dev/null &&
-		skip "numpy imports on pyenv's 3.13 here"
-	run "$ROOT"/scripts/ltrace -n 1000 -o "$RESULTS/lt" py-numpy@3.13
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"skipped: numpy is not importable on this Python" ]]
-	run "$ROOT"/scripts/timeline -n 1000 -o "$RESULTS/lt" py-numpy@3.13
-	[[ "$output" == *"skipped: numpy is not importable on this Python" ]]
+@test "ltrace and timeline: the snippet's exit status counts, not ltrace's own 0" {
+	# Debian's release Python: no pyenv needed.  A snippet that exits 3
+	# fails the run; one that exits 77 (it cannot run here) is skipped.
+	printf 'import sys\nsys.exit(3)\n' >"$BATS_TEST_TMPDIR/three.py"
+	printf 'import sys\nsys.stderr.write("skip: not here\\n")\nsys.exit(77)\n' >"$BATS_TEST_TMPDIR/skip.py"
+	for t in ltrace timeline; do
+		run "$ROOT/scripts/$t" -n 1 -s "$BATS_TEST_TMPDIR/three.py" -o "$RESULTS/lt" py-snippet@release
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"FAILED (exit 3)"* ]]
+		[ ! -e "$RESULTS/lt/py-snippet@3.11/$t" ]
+		run "$ROOT/scripts/$t" -n 1 -s "$BATS_TEST_TMPDIR/skip.py" -o "$RESULTS/lt" py-snippet@release
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"skipped: not here" ]]
+	done
 }
 
 @test "with pyenv hidden, only Debian's Pythons are found and built" {
@@ -212,9 +218,9 @@ errors() {
 	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
 	run env PYENV_ROOT=/nonexistent RW_BUILD="$BATS_TEST_TMPDIR/b" "$ROOT"/scripts/build-runners
 	[ "$status" -eq 0 ]
-	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default '' ''
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default '' '' '' ''
 	[ "$status" -eq 0 ]
-	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' '' ''
+	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' '' '' '' ''
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11)" ]]
 }

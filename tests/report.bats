@@ -18,7 +18,7 @@ setup_file() {
 	r=$RESULTS/REPORT.md
 	grep -F '| Callgrind Ir: C | 100,153,094 (10 Ir per int) |' "$r" | grep -F '(10.000 Ir per int in the seed loop)'
 	grep -F '| c-range | — | C -O0 | 10.00 | 4.00 | 1,000,000 |' "$r"
-	grep -F '| strace: C | one mmap/munmap of 40,001,536 B | 1 mmap of 40,001,536 B at n=10,000,000 |' "$r"
+	grep -F '| strace: C | one mmap/munmap of 40,001,536 B | host: gcc -g, Ubuntu 16.04 | 1 mmap of 40,001,536 B at n=10,000,000 |' "$r"
 	# c-intlist was not run under Massif: Ir per element, no bytes.
 	grep -E '^\| c-intlist \| — \| C -O2 \| [0-9.]+ \| missing \|' "$r"
 	is_png "$RESULTS/report/ir-per-element.png"
@@ -32,7 +32,7 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"no source for 'Massif peak: C': "*"c-range/massif/massif.tsv (run: make massif BENCH=c-range)"* ]]
 	r=$RESULTS/REPORT.md
-	grep -F '| Massif peak: C | 38.15 MB | not measured here: `' "$r" | grep -F 'c-range/massif/massif.tsv` is missing (run `make massif BENCH=c-range`)'
+	grep -F '| Massif peak: C | 38.15 MB (ms_print: 40,001,800 B total, 40,000,000 useful) | host: gcc -g, Ubuntu 16.04 | not measured here: `' "$r" | grep -F 'c-range/massif/massif.tsv` is missing (run `make massif BENCH=c-range`)'
 	grep -F '## Rows without a source' "$r"
 	grep -F '| Callgrind Ir: C | 100,153,094' "$r"
 }

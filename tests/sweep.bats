@@ -25,7 +25,7 @@ slowest() {
 }
 
 @test "3.12+: the 100,000th write is an ordinary one" {
-	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here" ;; esac
+	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/pythons --hint newest)" ;; esac
 	med=$(awk -F, 'NR > 1 { print $2 }' "$RESULTS/sweep/latency-3.13.csv" | sort -n |
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	w=$(awk -F, '$1 == 100000 { print $2 }' "$RESULTS/sweep/latency-3.13.csv")
@@ -40,16 +40,27 @@ slowest() {
 }
 
 @test "3.11's stalls follow the number of writes, not the bytes" {
-	# 200 MB in chunks of 10,000, 1,000 and 100 B: 20,000, 200,000 and
-	# 2,000,000 writes, so 0, 2 and 20 walls.  Every wall must be among
+	# 200 MB in chunks of 10,000, 1,000 and 100 B: 20,000 writes would
+	# reach no join, so that point runs 300,000 (3 GB here), the others
+	# 200,000 and 2,000,000: 3, 2 and 20 walls.  Every wall must be among
 	# the stalls (slower than 2 ms); a busy machine may add one of its own.
-	for c in 10000:20000 1000:200000 100:2000000; do
+	for c in 10000:300000 1000:200000 100:2000000; do
 		chunk=${c%:*} writes=${c#*:}
+		equals "$writes,$((writes / 100000)),yes" \
+			"$(awk -F, -v c="$chunk" '$1 == "3.11" && $2 == c { print $3 "," $5 "," $8 }' "$RESULTS/sweep/stalls.csv")"
 		want=$(seq 100000 100000 "$writes" | paste -sd' ' -)
 		got=$(awk -F, 'NR > 1 && $1 % 100000 == 0 { print $1 }' \
 			"$RESULTS/sweep/slow-3.11-$chunk.csv" | sort -n | paste -sd' ' -)
 		equals "$want" "$got"
 	done
+}
+
+@test "series without an accumulator say so: joins '-', labelled on the plots" {
+	equals "c-accu yes" "$(awk -F'\t' '$1 == "c-accu" { print $1, $3 }' "$RESULTS/sweep/series.tsv")"
+	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/pythons --hint newest)" ;; esac
+	equals "no" "$(awk -F'\t' '$1 == "3.13" { print $3 }' "$RESULTS/sweep/series.tsv")"
+	awk -F, '$1 == "3.13" && $5 != "-" { exit 1 }' "$RESULTS/sweep/stalls.csv"
+	grep -q 'no accumulator' "$RESULTS/sweep/series.tsv"
 }
 
 @test "a relative results folder works (make passes RESULTS=results)" {

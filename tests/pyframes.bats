@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# Python functions in the profiles (PYFRAMES=yes, rangewall --pyframes):
+# exact calls and Ir per Python function under Callgrind on every Python
+# 3.6+ found, bytes under them in Massif, their names in Memcheck's and
+# DHAT's stacks, DHAT's ad-hoc mode, and the refusal on 2.7.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	setup_results
+	export TAGS RW="$ROOT/scripts/rangewall" TREE="$ROOT/tests/calltree.py"
+	# Every Python 3.6+ with the GIL found here.
+	TAGS=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $2 !~ /^3\.[0-5]\./ &&
+		$6 !~ /free-threaded/ { print $1 }' | paste -sd' ' -)
+	cd "$BATS_FILE_TMPDIR" || return 1
+	for t in $TAGS; do
+		"$RW" callgrind --python "$t" --pyframes -o "$RESULTS/tree" "$TREE" tree warm >&3 2>&1
+		"$RW" callgrind --python "$t" --pyframes -o "$RESULTS/once" "$TREE" once warm >&3 2>&1
+		"$RW" massif --python "$t" --pyframes -o "$RESULTS/massif" "$TREE" tree >&3 2>&1
+	done
+	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	export REL
+	"$RW" callgrind --python "$REL" --pyframes -o "$RESULTS/again" "$TREE" tree warm >&3 2>&1
+	"$RW" callgrind --python "$REL" --pyframes -o "$RESULTS/recurse" "$TREE" recurse >&3 2>&1
+}
+
+# calls DIR FUNCTION: the calls pyfunctions.txt gives py:FUNCTION.
+calls() { awk -v f="py:$2" '$5 == f { gsub(",", "", $3); print $3; exit }' "$1/pyfunctions.txt"; }
+# ir DIR FUNCTION: its inclusive Ir.
+ir() { awk -v f="py:$2" '$5 == f { gsub(",", "", $1); print $1; exit }' "$1/pyfunctions.txt"; }
+
+@test "pyframes: at least one Python 3.6+ to test on" {
+	[ -n "$TAGS" ] || skip "no Python 3.6+ found: $("$ROOT"/scripts/pythons --hint release)"
+}
+
+@test "callgrind: 1 top, 2 mid, 6 leaf on every Python 3.6+, as sys.setprofile counts them" {
+	for t in $TAGS; do
+		d=$RESULTS/tree/calltree@$t/callgrind
+		native=$("$ROOT/build/pyembed/pyrun-$t" "$TREE" profile)
+		equals "top 1 mid 2 leaf 6" "$native"
+		equals "top $(calls "$d" top) mid $(calls "$d" mid) leaf $(calls "$d" leaf)" "$native" ||
+			{ echo "on $t" >&2; return 1; }
+	done
+}
+
+@test "callgrind: py:leaf's inclusive Ir is 6 times one call's, within 2 %, on every Python 3.6+" {
+	for t in $TAGS; do
+		six=$(ir "$RESULTS/tree/calltree@$t/callgrind" leaf)
+		one=$(ir "$RESULTS/once/calltree@$t/callgrind" leaf)
+		equals 1 "$(calls "$RESULTS/once/calltree@$t/callgrind" leaf)"
+		between 0.98 "$(awk -v a="$six" -v b="$one" 'BEGIN { printf "%.4f", a / (6 * b) }')" 1.02 ||
+			{ echo "on $t: 6 calls $six Ir, one $one Ir" >&2; return 1; }
+	done
+}
+
+@test "callgrind: two runs give identical Ir and calls per Python function" {
+	diff "$RESULTS/tree/calltree@$REL/callgrind/pyfunctions.txt" \
+		"$RESULTS/again/calltree@$REL/callgrind/pyfunctions.txt"
+}
+
+@test "callgrind: a recursive function's calls are all counted (fact(20): 20)" {
+	equals 20 "$(calls "$RESULTS/recurse/calltree@$REL/callgrind" fact)"
+}
+
+@test "callgrind: the call graph reads like the code: py:mid calls py:leaf, no evaluator between" {
+	d=$RESULTS/tree/calltree@$REL/callgrind
+	run callgrind_annotate --tree=calling "$d/callgrind.out.1"
+	[ "$status" -eq 0 ]
+	# py:mid's own entry ("*"), then what it calls (">"): py:leaf 6 times,
+	# no evaluator in between (--fn-skip).
+	printf '%s\n' "$output" | awk '/ \*  .*py:mid \(/ { on = 1; next } on && !/ >   / { on = 0 }
+		on' | grep -q '>   .*py:leaf (.*(6x)'
+	! printf '%s\n' "$output" | grep -q '_PyEval_EvalFrameDefault'
+}
+
+@test "callgrind: each py: function sits in its Python file, at its first line; the raw file is kept" {
+	d=$RESULTS/tree/calltree@$REL/callgrind
+	grep -B1 '^fn=([0-9]*) py:leaf (' "$d/callgrind.out.1" | grep -qx "fl=$TREE"
+	grep -q '^fn=([0-9]*) 0x[0-9a-f]*$' "$d/raw/callgrind.out.1"
+	grep -q 'py:leaf' "$d/pyframes.map"
+	grep -q "py:" "$d/callgrind.txt"
+}
+
+@test "callgrind: the summary line names the top Python functions" {
+	run "$RW" callgrind --python "$REL" --pyframes -o "$BATS_TEST_TMPDIR/r" "$TREE" tree
+	[ "$status" -eq 0 ]
+	[[ $output == *"top Python functions: py:top "*" Ir, py:mid "* ]]
+}
+
+@test "massif: the lists leaf builds sit under py:leaf at the peak, on every Python 3.6+" {
+	for t in $TAGS; do
+		f=$RESULTS/massif/calltree@$t/massif/pyfunctions.txt
+		b=$(awk '$3 ~ /^py:leaf$/ { gsub(",", "", $1); print $1; exit }' "$f")
+		# 10,000 ints (28 or 32 B) and the list's 80,000+ B of pointers;
+		# a debug build's allocator adds its pads and serial numbers to
+		# each block (864,608 B on 3.11d).
+		case $t in
+		*d) between 330000 "$b" 1000000 ;;
+		*) between 330000 "$b" 450000 ;;
+		esac || { echo "on $t" >&2; return 1; }
+		grep -q 'py:leaf (' "$RESULTS/massif/calltree@$t/massif/massif.txt"
+	done
+}
+
+@test "memcheck: an error's stack names the Python function it happened in" {
+	cd "$BATS_TEST_TMPDIR"
+	"$RW" memcheck --python "$REL" --pyframes -o r "$TREE" peek
+	awk '/Conditional jump or move depends on uninitialised/ { e = 1 } e && /^==[0-9]+== *$/ { e = 0 }
+		e && /py:peek \(/ { found = 1 } END { exit !found }' r/calltree@"$REL"/memcheck/memcheck.log
+}
+
+@test "dhat: heap mode's stacks name the Python functions" {
+	cd "$BATS_TEST_TMPDIR"
+	"$RW" dhat --python "$REL" --pyframes -o r "$TREE" once
+	jq -e '[.ftbl[] | select(test(": py:leaf \\("))] | length == 1' r/calltree@"$REL"/dhat/dhat.out
+}
+
+@test "dhat ad-hoc: py-range@3.11 at 10^6: 999,743 allocations of 32 B under PyLong_FromLong, as the malloc mode sees them" {
+	need_python 3.11
+	"$ROOT"/scripts/dhat -d ad-hoc -n 1000000 -o "$BATS_TEST_TMPDIR" py-range@3.11
+	"$ROOT"/scripts/dhat -n 1000000 -o "$BATS_TEST_TMPDIR" py-range@3.11
+	d=$BATS_TEST_TMPDIR/py-range@3.11
+	# 10^6 ints less the 257 small ones (0..256) the interpreter keeps.
+	adhoc=$(awk -F'\t' '$4 ~ /PyLong_FromLong.*list_extend/ && $3 == 32 { n += $1 } END { print n + 0 }' \
+		"$d/dhat-adhoc/dhat.tsv")
+	heap=$(jq '.ftbl as $f | [.pps[] | select([.fs[] as $i | $f[$i]] | join(" <- ")
+		| test("PyLong_FromLong.*list_extend")) | select(.tb / .tbk == 32) | .tbk] | add' "$d/dhat/dhat.out")
+	equals 999743 "$adhoc"
+	equals "$heap" "$adhoc"
+	grep -q '^events: ' "$d/dhat-adhoc/dhat.txt"
+}
+
+@test "pyframes on Python 2.7: one line, exit 2, from the runner, make and rangewall" {
+	need_python 2.7
+	run -2 "$ROOT/build/pyembed/pyrun-2.7" --pyframes -c 'pass'
+	[[ $output == *"--pyframes needs CPython 3.6+"* ]]
+	run -2 make -s -C "$ROOT" callgrind BENCH=py-range@2.7 PYFRAMES=yes RESULTS="$BATS_TEST_TMPDIR"
+	[[ $output == *"PYFRAMES=yes needs Python 3.6+"* ]]
+	run -2 "$RW" callgrind --python 2.7 --pyframes "$TREE" tree
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"--pyframes needs Python 3.6+"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/py-range@2.7" ]
+}
+
+@test "PYFRAMES: a bad value, or a native benchmark, is refused in one line" {
+	run -2 make -s -C "$ROOT" callgrind BENCH=py-range@3.11 PYFRAMES=maybe
+	[[ $output == *"PYFRAMES 'maybe' is not yes or no"* ]]
+	run -2 make -s -C "$ROOT" callgrind BENCH=c-range PYFRAMES=yes
+	[[ $output == *"c-range runs no Python"* ]]
+}
+
+@test "without PYFRAMES: no stubs, no map, no py: names" {
+	"$ROOT"/scripts/callgrind -n 1000 -o "$BATS_TEST_TMPDIR" "py-range@$REL"
+	d=$BATS_TEST_TMPDIR/py-range@$REL/callgrind
+	[ ! -e "$d/pyframes.map" ] && [ ! -e "$d/pyfunctions.txt" ] && [ ! -d "$d/raw" ]
+	! grep -q 'py:' "$d/callgrind.out.1"
+}
