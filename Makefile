@@ -21,10 +21,19 @@
 #   MEASURE=   snippet|all: what Callgrind counts of a py-* run (default
 #              snippet; all adds start-up and finalisation as parts, in
 #              results of their own: callgrind-all/)
-#   DHAT_MODE= heap|copy: DHAT's mode (default heap; copy: the bytes that
-#              memcpy and its kin copy, in dhat-copy/)
+#   DHAT_MODE= heap|copy|ad-hoc: DHAT's mode (default heap; copy: the bytes
+#              that memcpy and its kin copy, in dhat-copy/; ad-hoc: each
+#              block pymalloc serves, in dhat-adhoc/)
+#   PYFRAMES=  yes|no: each Python function a frame of its own in the
+#              profiles, named py:NAME (FILE:LINE) (default no)
 #   SNIPPET=   your own Python file, run as BENCH=py-snippet@PY
 #   RESULTS=   results folder (default: results)
+#   A=, B=     make compare: two result folders, or @TAG @TAG (two Pythons
+#              in RESULTS); LIMIT='Ir:+1% heap:+5%' makes it exit 1 past
+#              them; OUT= its folder (default compare); BASELINE= the
+#              folder make baseline saves RESULTS in (default baseline)
+#   PREFIX=    where make install puts the rangewall command (default
+#              /usr/local; DESTDIR= stages it)
 #   V=1        show the build's commands
 #   CC, CFLAGS, LDFLAGS  yours: the project's own flags are added to them
 #   VALGRIND, GNUPLOT, LTRACE, STRACE, PYTHON3  the tools' commands
@@ -41,7 +50,10 @@ LTRACE ?= ltrace
 STRACE ?= strace
 PYTHON3 ?= /usr/bin/python3
 RESULTS ?= results
+BASELINE ?= baseline
+OUT ?= compare
 PY ?= $(PYTHONS)
+PREFIX ?= /usr/local
 BUILD := build
 
 # The project's flags.  -g always: the tools need line numbers.
@@ -58,7 +70,7 @@ BINS := $(addprefix $(BUILD)/,$(BENCHES))
 TOOLS := ltrace strace timeline massif dhat callgrind memcheck walltime
 # Variants of two tools, with results of their own: DHAT's copy mode, and
 # Callgrind counting a Python's start-up and finalisation too.
-VARIANTS := dhat-copy callgrind-all
+VARIANTS := dhat-copy dhat-adhoc callgrind-all
 
 ifeq ($(V),1)
 QUIET_CC :=
@@ -74,7 +86,7 @@ ifneq ($(filter all sweep $(TOOLS) $(VARIANTS),$(or $(MAKECMDGOALS),all)),)
 RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
 	$(call shq,$(PY)) $(call shq,$(SNIPPET)) $(call shq,$(MEASURE)) \
-	$(call shq,$(DHAT_MODE)) 2>&1)
+	$(call shq,$(DHAT_MODE)) $(call shq,$(PYFRAMES)) 2>&1)
 ifneq ($(RW_BAD),)
 $(error $(RW_BAD))
 endif
@@ -85,7 +97,7 @@ RW_DRIVER_ARGS = $(if $(N),-n $(N)) $(if $(CHUNK),-c $(CHUNK)) \
 	$(if $(ANNOTATE),-a $(ANNOTATE)) $(if $(MODE),-m $(MODE)) \
 	$(if $(MEASURE),-M $(MEASURE)) $(if $(DHAT_MODE),-d $(DHAT_MODE)) \
 	$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS) $(BENCH)
-RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
+RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) PYFRAMES=$(call shq,$(PYFRAMES)) VALGRIND=$(call shq,$(VALGRIND)) GNUPLOT=$(call shq,$(GNUPLOT)) \
 	LTRACE=$(call shq,$(LTRACE)) STRACE=$(call shq,$(STRACE)) CC=$(call shq,$(CC)) \
 	PYTHON3=$(call shq,$(PYTHON3))
 
@@ -106,6 +118,8 @@ $(TOOLS): $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
 dhat-copy: $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/dhat $(RW_DRIVER_ARGS) -d copy
+dhat-adhoc: $(if $(RW_BUILT),,deps build)
+	@$(RW_TOOL_ENV) scripts/dhat $(RW_DRIVER_ARGS) -d ad-hoc
 callgrind-all: $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/callgrind $(RW_DRIVER_ARGS) -M all
 
@@ -122,6 +136,20 @@ findings: all
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
 	@$(PYTHON3) scripts/report.py -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+
+# Two runs compared per phase (scripts/compare): OUT/COMPARE.md,
+# compare.tsv, compare.png; exit 1 past LIMIT.  A=baseline reads what
+# make baseline saved.
+.PHONY: compare baseline
+compare:
+	@scripts/compare $(if $(BENCH),-b $(call shq,$(BENCH))) $(if $(LIMIT),-l $(call shq,$(LIMIT))) \
+		-o $(call shq,$(OUT)) -r $(call shq,$(RESULTS)) $(call shq,$(A)) $(call shq,$(B))
+# A copy of RESULTS, put in BASELINE's place only once it is complete.
+baseline:
+	@[ -d $(call shq,$(RESULTS)) ] || { echo "baseline: no results in '$(RESULTS)' (run make first)" >&2; exit 2; }
+	@rm -rf $(call shq,$(BASELINE)).tmp && cp -a $(call shq,$(RESULTS)) $(call shq,$(BASELINE)).tmp && \
+		rm -rf $(call shq,$(BASELINE)) && mv $(call shq,$(BASELINE)).tmp $(call shq,$(BASELINE)) && \
+		echo "baseline: $(RESULTS)/ saved in $(BASELINE)/; make compare A=$(BASELINE) B=$(RESULTS)"
 
 # KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
 screenshots: deps build
@@ -142,10 +170,11 @@ sweep: deps build
 build: cbuild runners nvalgrind
 cbuild: $(BINS)
 
-# The embedded-CPython runner, once per Python found (scripts/pythons).
+# The embedded-CPython runner, once per Python found (scripts/pythons), or
+# for PYTHONS= only (tags, roles or a python-config's path).
 runners:
 	@CC=$(call shq,$(CC)) CFLAGS=$(call shq,$(CFLAGS)) LDFLAGS=$(call shq,$(LDFLAGS)) \
-		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/build-runners
+		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/build-runners $(PYTHONS)
 
 # Each row's flags and defaults: its cflags, and its n, n_max and chunk
 # as the program's RW_DEFAULT_N, RW_MAX_N and RW_DEFAULT_CHUNK.
@@ -178,6 +207,15 @@ test-deps:
 test: test-deps build
 	@tests/run
 
+# --- install ----------------------------------------------------------------
+# The rangewall command, its drivers and the runners built here, in
+# PREFIX/lib/rangewall (scripts/install; every file listed in its MANIFEST).
+.PHONY: install uninstall
+install: build
+	@scripts/install $(call shq,$(abspath $(PREFIX)))
+uninstall:
+	@scripts/install --uninstall $(call shq,$(abspath $(PREFIX)))
+
 # --- clean ------------------------------------------------------------------
 .PHONY: clean clean-results
 clean:
@@ -194,6 +232,7 @@ help:
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
 	@echo '  dhat-copy  - bytes copied by memcpy and its kin, per stack (DHAT --mode=copy)'
+	@echo '  dhat-adhoc - every block pymalloc serves, per stack (DHAT --mode=ad-hoc)'
 	@echo '  callgrind  - instructions per phase (KCachegrind, callgrind_annotate)'
 	@echo '  callgrind-all - the same, a Python'"'"'s start-up and finalisation included'
 	@echo '  ltrace     - library-call summary and malloc size histogram'
@@ -211,12 +250,22 @@ help:
 	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
 	@echo '  screenshots - KCachegrind on py-range, photographed (docs/images/)'
+	@echo 'Compare:'
+	@echo '  compare    - A=DIR B=DIR (or A=@3.11 B=@3.12 BENCH=py-range): B against A'
+	@echo '               per phase, in $$(OUT)/COMPARE.md (default compare/);'
+	@echo "               LIMIT='Ir:+1% heap:+5%' exits 1 past them"
+	@echo '  baseline   - save $$(RESULTS) as $$(BASELINE)/ (default baseline/), for'
+	@echo '               make compare A=baseline B=results'
 	@echo 'Build:'
 	@echo '  build      - the benchmarks, their -DNVALGRIND twins and the runners,'
 	@echo '               in $(BUILD)/ (V=1 shows commands)'
 	@echo '  runners    - the embedded-CPython runner, once per Python found'
 	@echo '  nvalgrind  - the same with -DNVALGRIND, in $(BUILD)/nvalgrind/'
 	@echo '  deps       - install missing Debian packages (as root) or say how'
+	@echo 'Install:'
+	@echo '  install    - the rangewall command in $$(PREFIX)/bin (default /usr/local):'
+	@echo '               rangewall massif app.py ARGS... in any project'
+	@echo '  uninstall  - remove every file install put there'
 	@echo 'Test:'
 	@echo '  test       - the test suite at small sizes (ends "N passed, N failed")'
 	@echo 'Clean:'

@@ -249,3 +249,38 @@ plot {data} skip 1 using 0:2:xtic(1) with boxes lc rgb '{c}', \\
            c=COLORS[color], lf=label_fmt)
     gnuplot(script, out)
     return out
+
+
+def changes(out, rows, title, most=40):
+    """make compare's chart: the per-phase change of B against A in percent,
+    bars up (grew) or down (shrank) from a zero line; at most `most` bars,
+    the largest changes, in their original order; the data as OUT.tsv."""
+    if len(rows) > most:
+        keep = set(sorted(range(len(rows)), key=lambda i: -abs(rows[i][1] - 1))[:most])
+        title += " (the {} largest changes of {})".format(most, len(rows))
+        rows = [r for i, r in enumerate(rows) if i in keep]
+    data = out[:-4] + ".tsv"
+    with open(data, "w") as f:
+        f.write("label\tchange_pct\n")
+        for label, ratio in rows:
+            f.write("{}\t{:.6g}\n".format(label, (ratio - 1) * 100))
+    script = style(out, max(900, 60 * len(rows) + 250), 560) + """
+set title {title}
+set ylabel "B against A (%)"
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+unset grid
+set grid ytics
+set xtics rotate by -35 left font ",8"
+set bmargin 12
+set rmargin 18
+set xrange [-0.7:{xmax}]
+set key off
+set xzeroaxis lt -1 lw 1.5
+plot {data} skip 1 using 0:2:($2 > 0 ? 2 : 1):xtic(1) with boxes lc variable, \\
+     '' skip 1 using 0:($2 >= 0 ? $2 : 1/0):(sprintf("%+.2f %%", $2)) with labels offset 0,0.7 font ",8", \\
+     '' skip 1 using 0:($2 < 0 ? $2 : 1/0):(sprintf("%+.2f %%", $2)) with labels offset 0,-0.7 font ",8"
+""".format(title=q(title), data=q(data), xmax=len(rows) - 0.3)
+    # lc variable: line type 1 (blue) shrank or equal, 2 (red) grew.
+    gnuplot("set linetype 1 lc rgb '{}'\nset linetype 2 lc rgb '{}'\n".format(COLORS[0], COLORS[1]) + script, out)
+    return out

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# make compare: two clones of one commit compare as identical; a snippet
+# doing 10 % more work trips a limit; two Pythons side by side; folders
+# that cannot be compared are refused in one line, nothing written.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# clone DIR: the tree as it is (tracked and untracked files) in DIR.
+clone() {
+	mkdir -p "$1"
+	(cd "$ROOT" && git ls-files -z && git ls-files -z --others --exclude-standard) |
+		(cd "$ROOT" && xargs -0 cp --parents -t "$1")
+}
+
+# snippet FILE FACTOR: grows() in phase "work", FACTOR scaling its loop
+# (10: as it was; 11: 10 % more work), steady() in phase "steady".
+snippet() {
+	cat >"$1" <<-EOF
+		import sys
+		import vg
+		n = int(sys.argv[1])
+		def grows(k):
+		    return [i * 2 for i in range(k)]
+		def steady(k):
+		    return [str(i) for i in range(k)]
+		vg.phase("work")
+		grows(n * $2 // 10)
+		vg.phase("steady")
+		steady(n)
+	EOF
+}
+
+setup_file() {
+	setup_results
+	export REL SHORT="$BATS_FILE_TMPDIR/a" LONG="$BATS_FILE_TMPDIR/a-clone-whose-path-is-thirty-bytes-longer"
+	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	clone "$SHORT" && clone "$LONG" || return 1
+	for d in "$SHORT" "$LONG"; do
+		make -s -C "$d" callgrind massif BENCH="c-range py-range@$REL" N=100000 PYTHONS="$REL" \
+			RESULTS="$d/results" >&3 2>&1 || return 1
+	done
+	# The same snippet, then with 10 % more work in grows().
+	# (One file name in two folders, as in two checkouts: py: names carry it.)
+	mkdir -p "$BATS_FILE_TMPDIR/src-before" "$BATS_FILE_TMPDIR/src-after"
+	snippet "$BATS_FILE_TMPDIR/src-before/snip.py" 10
+	snippet "$BATS_FILE_TMPDIR/src-after/snip.py" 11
+	for s in before after; do
+		make -s -C "$SHORT" callgrind BENCH="py-snippet@$REL" SNIPPET="$BATS_FILE_TMPDIR/src-$s/snip.py" N=20000 \
+			PYFRAMES=yes PYTHONS="$REL" RESULTS="$BATS_FILE_TMPDIR/$s" >&3 2>&1 || return 1
+	done
+}
+
+@test "two clones of one commit, paths of different lengths: 0 % on every Ir, LIMIT='Ir:+0%' passes" {
+	cd "$BATS_FILE_TMPDIR"
+	run make -s -C "$SHORT" compare A="$SHORT/results" B="$LONG/results" LIMIT='Ir:+0% heap:+0%' OUT="$BATS_FILE_TMPDIR/same"
+	echo "$output"
+	equals 0 "$status"
+	[[ $output == *"within the limits"* ]]
+	t=$BATS_FILE_TMPDIR/same/compare.tsv
+	# Every Callgrind phase of both benchmarks, each exactly equal.
+	equals 0 "$(awk -F'\t' '$4 == "Ir" && $5 != $6' "$t" | wc -l)"
+	between 6 "$(awk -F'\t' '$4 == "Ir"' "$t" | wc -l)" 20
+	equals 0 "$(awk -F'\t' '$4 == "heap" && $5 != $6' "$t" | wc -l)"
+	[ -s "$BATS_FILE_TMPDIR/same/COMPARE.md" ]
+	is_png "$BATS_FILE_TMPDIR/same/compare.png"
+}
+
+@test "a snippet doing 10 % more work trips LIMIT='Ir:+5%': exit 1, the phase and the function named" {
+	run "$ROOT"/scripts/compare -l 'Ir:+5%' -o "$BATS_FILE_TMPDIR/grew" "$BATS_FILE_TMPDIR/before" "$BATS_FILE_TMPDIR/after"
+	echo "$output"
+	equals 1 "$status"
+	line=$(printf '%s\n' "$output" | grep '^LIMIT exceeded: ')
+	equals 1 "$(printf '%s\n' "$line" | wc -l)"
+	[[ $line == *"py-snippet@$REL callgrind work: Ir +"*"> limit +5 %"*"grew most: py:grows"* ]]
+	# The phase is grows(): 10 % more work, 10 % more Ir; steady's phase the same.
+	between 1.09 "$(awk -F'\t' '$3 == "work" && $4 == "Ir" { print $7 }' "$BATS_FILE_TMPDIR/grew/compare.tsv")" 1.11
+	# (steady's allocations meet an arena that a bigger list left: a trace of difference)
+	between 0.999 "$(awk -F'\t' '$3 == "steady" && $4 == "Ir" { print $7 }' "$BATS_FILE_TMPDIR/grew/compare.tsv")" 1.001
+	grep -q 'py:grows' "$BATS_FILE_TMPDIR/grew/COMPARE.md"
+	# make compare fails too (make's own status for a failed recipe is 2).
+	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/before" B="$BATS_FILE_TMPDIR/after" \
+		LIMIT='Ir:+5%' OUT="$BATS_FILE_TMPDIR/grew"
+	equals 2 "$status"
+	[[ $output == *"LIMIT exceeded: py-snippet@$REL callgrind work: Ir +"* ]]
+	# Under a looser limit it passes.
+	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/before" B="$BATS_FILE_TMPDIR/after" \
+		LIMIT='Ir:+15%' OUT="$BATS_FILE_TMPDIR/grew"
+	equals 0 "$status"
+}
+
+@test "make compare BENCH=py-range A=@REL B=@NEWER: per-element Ir and bytes side by side" {
+	newer=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\.1[2-9]$/ { print $1; exit }')
+	[ -n "$newer" ] || newer=${REL}d
+	need_python "$newer"
+	make -s -C "$SHORT" callgrind massif BENCH="py-range@$newer" N=100000 PYTHONS="$REL $newer" \
+		RESULTS="$SHORT/results" >&3 2>&1
+	run make -s -C "$SHORT" compare BENCH=py-range A=@"$REL" B=@"$newer" RESULTS="$SHORT/results" \
+		OUT="$BATS_FILE_TMPDIR/versions"
+	echo "$output"
+	equals 0 "$status"
+	md=$BATS_FILE_TMPDIR/versions/COMPARE.md
+	grep -q "^## py-range@$REL → py-range@$newer — callgrind" "$md"
+	grep -q "^## py-range@$REL → py-range@$newer — massif" "$md"
+	grep -q '^| build | Ir |' "$md"
+	grep -q '^| build | heap |' "$md"
+	grep -q '^Changed most in build (inclusive Ir):' "$md"
+	grep -q "^- python version: A $REL" "$md"
+}
+
+@test "a different N: per element where the phase scales with n, said so" {
+	make -s -C "$SHORT" callgrind BENCH=c-range N=200000 RESULTS="$BATS_FILE_TMPDIR/double" >&3 2>&1
+	run make -s -C "$SHORT" compare BENCH=c-range A="$SHORT/results" B="$BATS_FILE_TMPDIR/double" \
+		OUT="$BATS_FILE_TMPDIR/n2"
+	equals 0 "$status"
+	grep -q '^- n differs (A 100,000, B 200,000): per element' "$BATS_FILE_TMPDIR/n2/COMPARE.md"
+	# c-range's alloc phase costs the same per int at both sizes.
+	between 0.99 "$(awk -F'\t' '$2 == "callgrind" && $3 == "seed" { print $7 }' "$BATS_FILE_TMPDIR/n2/compare.tsv")" 1.01
+	equals yes "$(awk -F'\t' '$2 == "callgrind" && $3 == "seed" { print $8 }' "$BATS_FILE_TMPDIR/n2/compare.tsv")"
+}
+
+# refused PATTERN ARGS...: scripts/compare ARGS prints one line matching
+# PATTERN, exits 2, and writes nothing.
+refused() {
+	pattern=$1
+	shift
+	out=$BATS_FILE_TMPDIR/refused
+	rm -rf "$out"
+	run --separate-stderr "$ROOT"/scripts/compare -o "$out" "$@"
+	[ "$status" -eq 2 ] || { echo "exit $status: $stderr" >&2; return 1; }
+	[ -z "$output" ] || { echo "printed: $output" >&2; return 1; }
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
+	[[ "$stderr" =~ $pattern ]] || { echo "'$stderr' does not match '$pattern'" >&2; return 1; }
+	[ ! -e "$out" ]
+	[ -z "$(find "$BATS_FILE_TMPDIR" -maxdepth 1 -name '.compare.*')" ]
+}
+
+@test "mismatched folders: one line each, exit 2, nothing written" {
+	mkdir -p "$BATS_FILE_TMPDIR/empty" "$BATS_FILE_TMPDIR/notres/x"
+	echo hello >"$BATS_FILE_TMPDIR/notres/x/file"
+	make -s -C "$SHORT" callgrind BENCH=c-range N=100000 RESULTS="$BATS_FILE_TMPDIR/cr" >&3 2>&1
+	make -s -C "$SHORT" massif BENCH="py-range@$REL" N=100000 MODE=malloc RESULTS="$BATS_FILE_TMPDIR/malloc" >&3 2>&1
+	refused "^compare: py-range@$REL massif: mode differs \(A annotate, B malloc\)" \
+		-b py-range "$SHORT/results" "$BATS_FILE_TMPDIR/malloc"
+	refused "^compare: A '.*/before' and B '.*/cr' have no benchmark x tool in common" \
+		"$BATS_FILE_TMPDIR/before" "$BATS_FILE_TMPDIR/cr"
+	refused "^compare: B '.*/empty' is empty$" "$SHORT/results" "$BATS_FILE_TMPDIR/empty"
+	refused "^compare: A '.*/notres' is not a result folder" "$BATS_FILE_TMPDIR/notres" "$SHORT/results"
+	refused "^compare: B '.*/nosuch' is not a folder$" "$SHORT/results" "$BATS_FILE_TMPDIR/nosuch"
+	refused "^compare: LIMIT 'Ir:5': not METRIC:\+P%" -l 'Ir:5' "$SHORT/results" "$LONG/results"
+	refused "^compare: LIMIT 'cycles:\+1%': unknown metric 'cycles'" -l 'cycles:+1%' "$SHORT/results" "$LONG/results"
+	refused "^compare: A '@3.11' and B '.*': give two folders or two @TAGs" @3.11 "$SHORT/results"
+	refused "^compare: give two result folders A and B" "$SHORT/results"
+	refused "^compare: A '@9.9': no py-range@9.9 results in '.*/results'" -b py-range -r "$SHORT/results" @9.9 @"$REL"
+}
+
+@test "make baseline saves the results; make compare A=baseline compares against it" {
+	cd "$BATS_FILE_TMPDIR"
+	run make -s -C "$SHORT" baseline RESULTS="$SHORT/results" BASELINE="$BATS_FILE_TMPDIR/base"
+	equals 0 "$status"
+	[ -f "$BATS_FILE_TMPDIR/base/c-range/callgrind/phases.tsv" ]
+	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/base" B="$LONG/results" LIMIT='Ir:+0%' \
+		OUT="$BATS_FILE_TMPDIR/vsbase"
+	equals 0 "$status"
+	# A failed comparison leaves the earlier one in place.
+	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/base" B="$BATS_FILE_TMPDIR/empty" OUT="$BATS_FILE_TMPDIR/vsbase"
+	equals 2 "$status"
+	[ -s "$BATS_FILE_TMPDIR/vsbase/COMPARE.md" ]
+}
