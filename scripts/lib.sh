@@ -769,7 +769,7 @@ rw_user_context() {
 	else
 		echo "program: $SNIPPET"
 	fi
-	echo "args: $(eval "set -- ${RW_USER_ARGS:-}"; for _a in "$@"; do printf '%s ' "$_a"; done)"
+	echo "args: $(eval "set -- ${RW_USER_ARGS:-}"; for _a in "$@"; do printf '%s ' "$_a"; done | sed 's/ $//')"
 	echo "cwd: $RW_USER_CWD"
 	echo "venv: ${RW_USER_VENV:--}"
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then

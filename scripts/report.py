@@ -33,7 +33,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rw import plots, seeds  # noqa: E402
+from rw import own, plots, seeds  # noqa: E402
 from rw.fmt import group, sig  # noqa: E402
 from rw.results import Missing, Results, tag_key  # noqa: E402
 
@@ -478,7 +478,7 @@ def bench_md(res):
                "hook also stops the interpreter inlining Python-to-Python calls into the "
                "caller's evaluation loop, so every call takes the full C call path: the counts "
                "are exact for the interpreter as hooked, which does more work than the unhooked "
-               "one (see docs/TUTORIAL.md, \"Profile your own code\").", ""]
+               "one (see docs/TUTORIAL.md, section 8, \"Your own code, its Python functions named\").", ""]
     return md
 
 
@@ -510,6 +510,10 @@ def main():
         print("{}: wrote {}".format(PROG, os.path.join(a.results, "BENCH.md")))
         return 0
     out = a.out or os.path.join(a.results, "REPORT.md")
+    if own.is_own(a.results):   # rangewall TOOL SCRIPT's results: no seed rows
+        write_atomically(out, own.report(a.results))
+        print("{}: wrote {}".format(PROG, out))
+        return 0
     images = a.images or os.path.join(a.results, "report")
     # Write beside, then rename: a failed run keeps the previous report.
     tmp_images = images + ".tmp.{}".format(os.getpid())

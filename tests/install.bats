@@ -159,6 +159,16 @@ refused() {
 		"$RW" callgrind --python "$t" -o new app.py --size 1
 }
 
+@test "rangewall report: a report of the project's programs, not of the seeds" {
+	cd "$PROJ/work"
+	run "$RW" report
+	equals 0 "$status"
+	grep -q '^# rangewall: your programs' rangewall-results/REPORT.md
+	grep -q "^## app@$REL — callgrind" rangewall-results/REPORT.md
+	grep -q '^| make | Ir | [0-9,]* |$' rangewall-results/REPORT.md
+	grep -q "^- venv: \`$PROJ/venv\`" rangewall-results/REPORT.md
+}
+
 @test "make uninstall removes every installed file" {
 	make -s -C "$SRC" uninstall PREFIX="$PREFIX"
 	diff "$BATS_FILE_TMPDIR/before" <(find "$PREFIX" | sort)

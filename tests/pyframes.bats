@@ -85,7 +85,7 @@ ir() { awk -v f="py:$2" '$5 == f { gsub(",", "", $1); print $1; exit }' "$1/pyfu
 @test "callgrind: the summary line names the top Python functions" {
 	run "$RW" callgrind --python "$REL" --pyframes -o "$BATS_TEST_TMPDIR/r" "$TREE" tree
 	[ "$status" -eq 0 ]
-	[[ $output == *"top Python functions: py:top "*" Ir, py:mid "* ]]
+	[[ $output == *"top Python functions (inclusive, all phases): py:top "*" Ir, py:mid "* ]]
 }
 
 @test "massif: the lists leaf builds sit under py:leaf at the peak, on every Python 3.6+" {
