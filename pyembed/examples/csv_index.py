@@ -37,20 +37,18 @@ def make_csv(rows):
     return "\n".join(lines) + "\n"
 
 
-def parse_line(header, line):
-    return dict(zip(header, line.split(",")))
-
-
-def parse_line_stripped(header, line):
-    return dict(zip(header, [field.strip() for field in line.split(",")]))
+def parse_line(header, line, strip=False):
+    fields = line.split(",")
+    if strip:
+        fields = [field.strip() for field in fields]
+    return dict(zip(header, fields))
 
 
 def parse(text, strip=False):
     """A list of dicts, one an order."""
     lines = text.splitlines()
     header = lines[0].split(",")
-    one = parse_line_stripped if strip else parse_line
-    return [one(header, line) for line in lines[1:]]
+    return [parse_line(header, line, strip) for line in lines[1:]]
 
 
 def build_index(orders):
