@@ -227,7 +227,7 @@ clean-results:
 .PHONY: help
 help:
 	@echo 'Run (each target takes BENCH=, N=, CHUNK=, ANNOTATE=, PY=, MODE=, MEASURE=,'
-	@echo '     SNIPPET=, RESULTS=):'
+	@echo '     DHAT_MODE=, PYFRAMES=yes, SNIPPET=, RESULTS=; PYTHONS= for the runners):'
 	@echo '* all        - every tool on the benchmarks of benchmarks.txt, at the seeds'"'"' sizes'
 	@echo '  massif     - heap timeline, peak, per-phase snapshots, PNG plot'
 	@echo '  dhat       - heap block totals and lifetimes (dh_view.html)'
@@ -249,11 +249,12 @@ help:
 	@echo '  report     - results/REPORT.md: every seed figure beside ours, plots'
 	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
-	@echo '  screenshots - KCachegrind on py-range, photographed (docs/images/)'
+	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes (docs/images/)'
 	@echo 'Compare:'
 	@echo '  compare    - A=DIR B=DIR (or A=@3.11 B=@3.12 BENCH=py-range): B against A'
 	@echo '               per phase, in $$(OUT)/COMPARE.md (default compare/);'
-	@echo "               LIMIT='Ir:+1% heap:+5%' exits 1 past them"
+	@echo "               LIMIT='Ir:+1% heap:+5%' fails past them (scripts/compare:"
+	@echo '               exit 1; through make: 2, as any failed recipe)'
 	@echo '  baseline   - save $$(RESULTS) as $$(BASELINE)/ (default baseline/), for'
 	@echo '               make compare A=baseline B=results'
 	@echo 'Build:'
