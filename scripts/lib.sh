@@ -749,6 +749,12 @@ rw_bench_context() {
 	echo "measure: $_measure"
 	rw_is_py "$1" && echo "pyframes: ${PYFRAMES:-no}"
 	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
+	rw_binary_context "$1"
+}
+
+# rw_binary_context BENCH: the binary that ran, its build flags and, for a
+# py-* benchmark, the runner's Python (from the .python file beside it).
+rw_binary_context() {
 	echo "binary: $(rw_bench_bin "$1")"
 	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
 	if rw_is_py "$1"; then
@@ -784,13 +790,7 @@ rw_user_context() {
 	echo "mode: $(rw_py_mode "$1")"
 	echo "measure: ${MEASURE:-snippet}"
 	echo "pyframes: ${PYFRAMES:-no}"
-	echo "binary: $(rw_bench_bin "$1")"
-	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
-	_py=$(cat "$(rw_bench_bin "$1").python" 2>/dev/null)
-	echo "python: $_py"
-	printf '%s\n' "$_py" | awk '{ print "python tag: " $1; print "python version: " $2
-		print "python config: " $3; print "python exe: " $4; print "python roles: " $5
-		print "python build: " $6; print "python link: " $7 }'
+	rw_binary_context "$1"
 }
 
 # rw_sweep_leftovers DIR: remove temporary folders of runs that were killed

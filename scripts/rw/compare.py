@@ -12,6 +12,7 @@ import os
 import re
 
 from . import massif as rwmassif
+from . import plots
 
 # Phases whose cost does not depend on n.
 FIXED_PHASES = {"startup", "setup", "exit", "finalize", "main", "program"}
@@ -38,16 +39,8 @@ def read_tsv(path):
     return [dict(zip(head, x.split("\t"))) for x in lines[1:] if x]
 
 
-def context(d):
-    ctx = {"command": []}
-    with open(os.path.join(d, "context"), errors="replace") as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition(": ")
-            if k == "command":
-                ctx["command"].append(v)
-            else:
-                ctx.setdefault(k, v)
-    return ctx
+# A result's context file as {key: value}, `command` a list.
+context = plots.read_context
 
 
 def tool_options(ctx):
