@@ -148,7 +148,12 @@ refused() {
 	refused 2 "^rangewall: error: --venv '/tmp' is not a virtualenv" "$RW" callgrind --venv /tmp -o new app.py --size 1
 	refused 2 "^rangewall: error: cannot write results to '/proc/new'" "$RW" callgrind -o /proc/new app.py --size 1
 	refused 2 "^rangewall: error: unknown tool 'perf'" "$RW" perf app.py
-	refused 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
+	# (Where a 2.7 is found: without one, --python py2 is refused earlier.)
+	if "$ROOT"/scripts/pythons py2 >/dev/null 2>&1; then
+		refused 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
+	else
+		refused 2 "^rangewall: error: no Python 'py2' here" "$RW" callgrind --python py2 --pyframes app.py
+	fi
 }
 
 @test "bad input: a Python without a runner names it and how to build one" {
