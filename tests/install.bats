@@ -149,7 +149,7 @@ refused() {
 	refused 2 "^rangewall: error: cannot write results to '/proc/new'" "$RW" callgrind -o /proc/new app.py --size 1
 	refused 2 "^rangewall: error: unknown tool 'perf'" "$RW" perf app.py
 	# (Where a 2.7 is found: without one, --python py2 is refused earlier.)
-	if "$ROOT"/scripts/pythons py2 >/dev/null 2>&1; then
+	if [ -n "$("$ROOT"/scripts/pythons py2)" ]; then
 		refused 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
 	else
 		refused 2 "^rangewall: error: no Python 'py2' here" "$RW" callgrind --python py2 --pyframes app.py
