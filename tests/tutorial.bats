@@ -129,3 +129,28 @@ in_tmp() { printf '%s\n' "${1//\/tmp\/rw/$BATS_FILE_TMPDIR/rw}"; }
 	[ "$n" -ge 6 ]
 	[ -z "$(cd "$ROOT" && git status --porcelain --ignored -- rangewall-results compare)" ]
 }
+
+@test "scripts/tutorial check: a block as printed passes; a count 1 % off fails, naming the line" {
+	doc=$BATS_TEST_TMPDIR/doc.md
+	{
+		printf '# A tutorial\n\n## 1. One step\n\n```sh\n$ make callgrind BENCH=c-range N=1000\n```\n```text\n```\n'
+		printf '```sh\n$ cat results/c-range/callgrind/phases.tsv\n```\n```text\n```\n'
+	} >"$doc"
+	RW_TUTORIAL=$doc "$ROOT"/scripts/tutorial update >"$BATS_TEST_TMPDIR/out" 2>&1
+	grep -q '^part	phase	Ir	Ir_per_element$' "$doc"
+	grep -q '^\[1/1\] callgrind c-range n=1,000 … [0-9]* s  [0-9,]* Ir$' "$doc"
+	# Another run, another time: the same.
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial check
+	equals 0 "$status"
+	[[ "${lines[-1]}" == "tutorial: 2 ok, 0 differ, 0 failed, 0 skipped"* ]]
+	# The seed phase's count, 1 % more: caught, that line shown.
+	ir=$(awk -F'\t' '$2 == "seed" { print $3 }' "$doc")
+	sed -i "s/	seed	$ir	/	seed	$((ir + ir / 100))	/" "$doc"
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial check
+	equals 1 "$status"
+	[[ "$output" == *"DIFFERS"*"tutorial: 3 seed $((ir + ir / 100)) "*"now:      3 seed $ir "* ]]
+	[[ "${lines[-1]}" == "tutorial: 1 ok, 1 differ, 0 failed, 0 skipped"* ]]
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial bogus
+	equals 2 "$status"
+	equals "tutorial: error: unknown mode 'bogus' (allowed: check, update)" "$output"
+}
