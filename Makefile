@@ -130,12 +130,18 @@ callgrind-all: $(if $(RW_BUILT),,deps build)
 .PHONY: report findings bench screenshots
 report:
 	@$(PYTHON3) scripts/report.py -r $(RESULTS)
-findings: all
+# One run of its own, in FINDINGS_RESULTS (made in FINDINGS_RESULTS.tmp and
+# put in place only when complete), so that FINDINGS.md is one run's.
+FINDINGS_RESULTS ?= results-findings
+findings: deps build
+	@rm -rf $(call shq,$(FINDINGS_RESULTS)).tmp
+	@$(MAKE) --no-print-directory all RW_BUILT=1 RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp
 	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
 		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
-		RESULTS=$(RESULTS) BENCH="$$(echo $$extra)"
-	@$(PYTHON3) scripts/report.py -r $(RESULTS) -o docs/FINDINGS.md --images docs/findings
+		RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp BENCH="$$(echo $$extra)"
+	@rm -rf $(call shq,$(FINDINGS_RESULTS)) && mv $(call shq,$(FINDINGS_RESULTS)).tmp $(call shq,$(FINDINGS_RESULTS))
+	@$(PYTHON3) scripts/report.py -r $(call shq,$(FINDINGS_RESULTS)) -o docs/FINDINGS.md --images docs/findings
 
 # Two runs compared per phase (scripts/compare): OUT/COMPARE.md,
 # compare.tsv, compare.png; exit 1 past LIMIT.  A=baseline reads what
@@ -254,7 +260,8 @@ help:
 		printf "  %-21s %-7s n=%-11s %s\n", $$1, $$5, $$6, about }' $(RW_TABLE)
 	@echo 'Report:'
 	@echo '  report     - results/REPORT.md: every seed figure beside ours, plots'
-	@echo '  findings   - make, py-range on every Python, then docs/FINDINGS.md'
+	@echo '  findings   - make and py-range on every Python, in results-findings/'
+	@echo '               (FINDINGS_RESULTS=), then docs/FINDINGS.md from that run'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
 	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes (docs/images/)'
 	@echo '  tutorial-check - every command of docs/TUTORIAL.md again: does it print'

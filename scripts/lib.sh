@@ -695,13 +695,41 @@ rw_machine() {
 	else
 		_rv=unknown
 	fi
+	read -r _host </proc/sys/kernel/hostname
+	read -r _os </proc/sys/kernel/ostype
+	read -r _kernel </proc/sys/kernel/osrelease
 	RW_MACHINE="rangewall: $_rv
-host: $(uname -n)
-cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-kernel: $(uname -sr)
+host: $_host
+kernel: $_os $_kernel
+$(rw_tools_facts)"
+}
+
+# rw_tools_facts: the cpu, glibc, compiler and valgrind lines.  Asking
+# ldd, cc and valgrind costs a tenth of a second a run (a third of a
+# short run's overhead), so they are kept in the cache scripts/pythons
+# uses, under a key made of what they depend on: the tools' paths, sizes
+# and times, the kernel.
+rw_tools_facts() {
+	_cc=$(command -v "${CC:-cc}") _vg=$(command -v "$VALGRIND")
+	case ${RW_CACHE:-} in
+	none) _tf='' ;;
+	'') _tf=${XDG_CACHE_HOME:-$HOME/.cache}/rangewall ;;
+	*) _tf=$RW_CACHE ;;
+	esac
+	if [ -n "$_tf" ]; then
+		_tf=$_tf/machine.$({ echo "$_kernel $CC $VALGRIND"
+			stat -L -c '%n %s %Y' "$_cc" "$_vg" "$(command -v ldd)" 2>/dev/null
+			} | cksum | tr ' ' -)
+		[ ! -f "$_tf" ] || { cat "$_tf"; return; }
+	fi
+	_facts="cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 glibc: $(ldd --version 2>/dev/null | head -n 1)
 compiler: $(${CC:-cc} --version 2>/dev/null | head -n 1)
 valgrind: $($VALGRIND --version 2>/dev/null)"
+	printf '%s\n' "$_facts"
+	[ -n "$_tf" ] && mkdir -p "${_tf%/*}" 2>/dev/null &&
+		printf '%s\n' "$_facts" >"$_tf.$$" && mv "$_tf.$$" "$_tf"
+	return 0
 }
 
 # rw_context FILE BENCH STATUS [KEY: VALUE...]: what produced a result --
