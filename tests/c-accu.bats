@@ -84,3 +84,17 @@ join_copies() {
 	[[ "$output" =~ ^c-accu:\ error:\ 100000000\ writes\ of\ 1000000\ bytes\ need\ 100000000000000\ bytes\ at\ once,\ but\ only\ [0-9]+\ are\ available ]]
 	equals 1 "${#lines[@]}"
 }
+
+@test "dhat copy mode: the 100,000th write copies CHUNK x WRITES bytes, the 99,999 before it none of them" {
+	"$ROOT"/scripts/dhat -d copy -c "$CHUNK" -n "$WRITES" -o "$RESULTS/copy" c-accu >&3
+	txt=$RESULTS/copy/c-accu/dhat-copy/dhat.txt
+	all=$(awk '$1 == "copied:" { print $2 }' "$txt")
+	before=$(awk '$1 == "copied_before_last:" { print $2 }' "$txt")
+	# The 99,999 writes copy no chunk (what is copied then is the loader's
+	# paths, a few hundred bytes); the join, every one of them.
+	between 1 "$before" $((CHUNK - 1))
+	equals $((CHUNK * WRITES)) $((all - before))
+	grep -q "^  $((CHUNK * WRITES)) bytes in $WRITES copies: mem[a-z]* .* <- accu_join " "$txt"
+	# Beside the heap-mode results, not over them.
+	[ ! -e "$RESULTS/copy/c-accu/dhat" ]
+}
