@@ -98,8 +98,9 @@ class Report:
                "Each function's inclusive Ir as a share of the snippet's total, per phase "
                "(`build`: `x = list(range(n))`, `drop`: `del x`), from `callgrind_annotate "
                "--inclusive=yes` of each part. The seed's shares are of the whole process "
-               "(PyRun 83.4 %), so its `Py_Finalize` has no counterpart here: the runner "
-               "stops counting when the snippet ends. — : not in the part (inlined, or "
+               "(PyRun 83.4 %), so its `Py_Finalize` has no column here, where the runner "
+               "counts the snippet only: its share is in the table above, from `make "
+               "callgrind-all`'s finalize part. — : not in the part (inlined, or "
                "below callgrind_annotate's 99 % threshold).", "")
         for b in self.res.benches("py-range"):
             try:
