@@ -179,7 +179,8 @@ RW_PYTHONS_FOUND=''
 rw_check_python() {
 	[ -n "$RW_PYTHONS_FOUND" ] || RW_PYTHONS_FOUND=$(rw_pythons all | awk '{ print $1 }')
 	printf '%s\n' "$RW_PYTHONS_FOUND" | grep -qxF -- "$1" ||
-		usage_error "unknown Python '$1' (found: $(printf '%s\n' "$RW_PYTHONS_FOUND" | paste -sd, - | sed 's/,/, /g'))"
+		usage_error "unknown Python '$1' (found: $(printf '%s\n' "$RW_PYTHONS_FOUND" | paste -sd, - | sed 's/,/, /g')$(
+			case $1 in [0-9]*) echo "; to get it: $("$RW_ROOT/scripts/pythons" --hint "$1")" ;; esac))"
 }
 
 # rw_check_bench NAME: a native benchmark, or py-X@TAG with TAG a Python

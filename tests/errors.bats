@@ -88,8 +88,9 @@ rejects() {
 	rejects 2 "CHUNK '1.5' is not a whole number" make -s -C "$ROOT" callgrind BENCH=c-accu CHUNK=1.5 RESULTS="$RESULTS"
 }
 
-@test "make: an unknown Python names the ones found" {
-	rejects 2 "unknown Python '9.9' \(found: 3.11d, 3.11" make -s -C "$ROOT" callgrind BENCH=py-range@9.9 RESULTS="$RESULTS"
+@test "make: an unknown Python names the ones found and how to get it" {
+	rejects 2 "unknown Python '9.9' \(found: 3.11d, 3.11.*; to get it: pyenv install 9.9 \(https://github.com/pyenv/pyenv\)\)" \
+		make -s -C "$ROOT" callgrind BENCH=py-range@9.9 RESULTS="$RESULTS"
 }
 
 @test "make: an unknown Python benchmark" {

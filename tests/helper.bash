@@ -46,12 +46,7 @@ is_png() {
 # the Pythons found and how to get this one.
 need_python() {
 	if ! "$ROOT"/scripts/pythons "$1" >/dev/null 2>&1; then
-		case $1 in
-		2.*) how=$("$ROOT"/scripts/pythons --hint py2) ;;
-		3.1[2-9]*) how=$("$ROOT"/scripts/pythons --hint newest) ;;
-		*d) how=$("$ROOT"/scripts/pythons --hint debug) ;;
-		*) how="pyenv install $1 (https://github.com/pyenv/pyenv)" ;;
-		esac
+		how=$("$ROOT"/scripts/pythons --hint "$1")
 		skip "needs Python $1, not found here ($("$ROOT"/scripts/pythons all | awk '{ printf "%s%s", s, $1; s = ", " }')); $how"
 	fi
 }

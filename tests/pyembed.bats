@@ -222,5 +222,5 @@ errors() {
 	[ "$status" -eq 0 ]
 	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' '' '' '' ''
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11)" ]]
+	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11; to get it: a Python 2.7: pyenv install 2.7.18 "*"docker/Dockerfile.py27-pydebug"* ]]
 }
