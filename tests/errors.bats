@@ -217,3 +217,18 @@ interrupt_run() {
 	[[ "$output" == *"kept the previous result"* ]]
 	equals "$before" "$(fingerprint)"
 }
+
+@test "a tool whose default list needs only a missing Python: the skip named, exit 0, so make goes on" {
+	# callgrind-all's default list is py-range@py2 alone (benchmarks.txt).
+	bare=$(printf '%s\n' "$PATH" | tr ':' '\n' | grep -v '/\.pyenv/' | paste -sd: -)
+	run --separate-stderr env PYENV_ROOT=/nonexistent PATH="$bare" \
+		make -s -C "$ROOT" callgrind-all RESULTS="$RESULTS/bare"
+	equals 0 "$status"
+	[[ "$stderr" == "callgrind: skipped py-range@py2: no py2 Python here; a Python 2.7: pyenv install 2.7.18 "* ]]
+	[ ! -e "$RESULTS/bare/py-range@py2" ]
+	# Asked for by name, it is an error.
+	run --separate-stderr env PYENV_ROOT=/nonexistent PATH="$bare" \
+		make -s -C "$ROOT" callgrind-all BENCH=py-range@py2 RESULTS="$RESULTS/bare"
+	equals 2 "$status"
+	[[ "$stderr" == *"no Python found for 'py-range@py2' (role py2: a Python 2.7: pyenv install 2.7.18 "* ]]
+}
