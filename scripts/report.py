@@ -391,6 +391,18 @@ def bench_md(res):
             md.append("| `{}` | {:.2f} s | {:.2f} s | {:.2f} | {} |".format(
                 what, t.get("bare", 0), t.get("make", 0), t.get("make", 0) / t.get("bare", 1), target))
         md.append("")
+    tg = {x["what"]: x for x in sel("toggle")}
+    if "pairs" in tg and "none" in tg:
+        p, n = tg["pairs"], tg["none"]
+        md += ["## `vg.stop()`/`vg.start()` under Callgrind: 10,000 pairs against none", "",
+               "`tests/toggle.py` (the loop of `tests/vg.bats`, `sorted()` of 64 items 10,000 times) "
+               "on {}, with a pair around nothing at each turn and without; interleaved, best of 3. "
+               "The pairs toggle collection, which keeps the translated code; the Ir in the loop "
+               "part differ by what the pairs' collected halves cost.".format(ctx.get("release", "?")), "",
+               "| run | wall time | Ir collected | pairs / none | target |", "|---|---|---|---|---|",
+               "| none | {:.2f} s | {} | | |".format(float(n["seconds"]), group(int(n["Ir"]))),
+               "| 10,000 pairs | {:.2f} s | {} | {:.2f} | < 2.0 |".format(
+                   float(p["seconds"]), group(int(p["Ir"])), float(p["seconds"]) / float(n["seconds"])), ""]
     cg = sel("callgrind")
     if cg:
         by = {(x["what"], x["n"]): x for x in cg}
