@@ -125,8 +125,10 @@ class Report:
             self.w("")
 
     # --- per element ---------------------------------------------------------------------
-    def python_of(self, bench):
-        """('3.11.2', 'release, static executable') for py-*@TAG; ('—', 'C -O2') else."""
+    def python_of(self, bench, link=False):
+        """('3.11.2', 'release') for py-*@TAG (with LINK, how its own
+        executable links libpython: the runner always links the shared
+        library); ('—', 'C -O2') else."""
         ctx = self.res.any_context(bench)
         if ctx is None:
             return "?", "?"
@@ -134,8 +136,10 @@ class Report:
             flags = [w for w in ctx.get("build flags", "").split() if w.startswith("-O")]
             return "—", "C " + (flags[0] if flags else "")
         words = ctx.get("python build", "?").split(",")
-        words.append({"shared": "shared libpython", "static": "static executable"}.get(
-            ctx.get("python link", ""), "?"))
+        if link:
+            words.append({"shared": "its executable links the shared libpython",
+                          "static": "its executable links libpython statically"}.get(
+                ctx.get("python link", ""), "?"))
         return ctx["python version"], ", ".join(words)
 
     def per_element(self):
@@ -316,7 +320,9 @@ class Report:
         if ctx:
             for k in ("date", "host", "cpu", "kernel", "glibc", "compiler", "valgrind"):
                 self.w("- {}: {}".format(k, ctx.get(k, "?")))
-        self.w("", "| Python | version | executable | build |", "|---|---|---|---|")
+        self.w("", "Every Python benchmark ran in the runner (`pyembed/`), which links each Python's "
+               "shared libpython, whatever its own executable does.", "",
+               "| Python | version | executable | build |", "|---|---|---|---|")
         seen = set()
         for b in sorted(os.listdir(self.res.root), key=tag_key):
             t = b.partition("@")[2]
@@ -326,7 +332,7 @@ class Report:
             if c and "python exe" in c:
                 seen.add(t)
                 self.w("| {} | {} | `{}` | {} |".format(t, c["python version"], c["python exe"],
-                                                       self.python_of(b)[1]))
+                                                       self.python_of(b, link=True)[1]))
         self.w("")
 
 
@@ -534,7 +540,8 @@ def main():
     try:
         rep = Report(res, out, tmp_images,
                      os.path.relpath(images, os.path.dirname(os.path.abspath(out))))
-        made = ("one run of `make findings`: its results in `{}/`, this file by "
+        made = ("one run of `make findings`: its results in `{}/` (on the machine that ran it: "
+                "results are not kept in git; the plots are copied beside this file), this file by "
                 "`scripts/report.py -r {} -o {}`".format(a.results, a.results, a.out) if a.out
                 else "`scripts/report.py -r {}` (`make report`)".format(a.results))
         rep.w("# rangewall: the seeds reproduced", "",

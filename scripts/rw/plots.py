@@ -165,13 +165,22 @@ def sweep(d):
     writes, chunk = int(ctx.get("writes", 0)), int(ctx.get("chunk", 0))
     out = os.path.join(d, "latency.png")
     k = len(series)
-    lines = [style(out, 1000, 190 * k + 90).replace('separator "\\t"', 'separator ","'),
+    # One y range and one plot width for every panel, so that their
+    # stalls compare by eye: the slowest write of any series on top.
+    top = 1.0
+    for s in series:
+        with open(os.path.join(d, "latency-{}.csv".format(s["series"]))) as f:
+            next(f, None)
+            for line in f:
+                top = max(top, float(line.partition(",")[2] or 0) / 1000)
+    lines = [style(out, 1150, 190 * k + 90).replace('separator "\\t"', 'separator ","'),
              "set multiplot layout {},1 title {}".format(k, q(
                  "StringIO.write: each write's wall time, {} writes of {} B (a stall: over 2 ms "
                  "and 100x the median)".format(group(writes), group(chunk)))),
-             'set logscale y; set format y "10^{%T}"; set yrange [0.01:*]',
+             'set logscale y; set format y "%g"; set yrange [0.01:{}]'.format(top * 3),
+             "set lmargin at screen 0.07; set rmargin at screen 0.68",
              'set ylabel "latency (us, log)"; set xlabel "write number"',
-             "set key outside right top vertical"]
+             "set key at screen 0.70, graph 1 left top vertical Left reverse"]
     for s in series:
         lines.append("plot {} skip 1 using 1:($2/1000) with dots lc rgb '{}' title {}, \\".format(
             q(os.path.join(d, "latency-{}.csv".format(s["series"]))), COLORS[0], q(s["label"])))
@@ -190,14 +199,19 @@ def sweep(d):
              'set ylabel "stalls: writes over 2 ms and 100x the median"',
              "set key outside bottom center horizontal maxrows 3",
              "set offsets graph 0.1, graph 0.1, graph 0.1, graph 0.05", "set yrange [0:*]"]
-    p = []
+    p, joins_titled = [], False
     for i, s in enumerate(series):
+        # Series that coincide (3.11 and c-accu) stay visible: each its
+        # own point shape, size and dash.
         c, sel = COLORS[i % len(COLORS)], 'strcol(1) eq {}'.format(q(s["series"]))
-        p.append("{} skip 1 using 2:({} && strcol(8) eq 'yes' ? $4 : NaN) with linespoints pt 7 "
-                 "lc rgb '{}' title {}".format(stalls, sel, c, q(s["label"])))
+        p.append("{} skip 1 using 2:({} && strcol(8) eq 'yes' ? $4 : NaN) with linespoints pt {} "
+                 "ps {} dt {} lw 2 lc rgb '{}' title {}".format(
+                     stalls, sel, (7, 5, 9, 11, 13)[i % 5], 1.6 - 0.3 * (i % 3), i % 4 + 1, c, q(s["label"])))
         if s.get("accumulator") == "yes":
-            p.append("{} skip 1 using 2:({} ? $5 : NaN) with points pt 6 ps 2 lc rgb '{}' "
-                     "title 'joins expected (writes / 100,000)'".format(stalls, sel, c))
+            p.append("{} skip 1 using 2:({} ? $5 : NaN) with points pt 6 ps 2.6 lc rgb 'black' "
+                     "{}".format(stalls, sel, "notitle" if joins_titled else
+                                 "title 'joins expected (writes / 100,000)'"))
+            joins_titled = True
     p.append("{} skip 1 using 2:(strcol(8) eq 'no' ? 0 : NaN) with points pt 8 ps 2 lc rgb 'black' "
              "title 'no join reached (memory): no count'".format(stalls))
     lines.append("plot " + ", \\\n     ".join(p))

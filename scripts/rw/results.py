@@ -165,8 +165,8 @@ class Results:
         raise Missing(self.path(bench, "massif", "phases.tsv") + " (phase " + phase + ")",
                       "make massif BENCH=" + bench)
 
-    def massif_peak_tree(self, bench):
-        """(heap, [(function, bytes)]) of the biggest detailed snapshot."""
+    def _massif_biggest_detailed(self, bench):
+        """The text and useful heap of the detailed snapshot of most useful heap."""
         text = self.read(bench, "massif", "massif.out")
         best, best_heap = None, -1
         for s in text.split("#-----------\nsnapshot="):
@@ -177,8 +177,19 @@ class Results:
         if best is None:
             raise Missing(self.path(bench, "massif", "massif.out") + " (no detailed snapshot)",
                           "make massif BENCH=" + bench)
+        return best, best_heap
+
+    def massif_peak_tree(self, bench):
+        """(heap, [(function, bytes)]) of the biggest detailed snapshot."""
+        best, best_heap = self._massif_biggest_detailed(bench)
         nodes = re.findall(r"^ *n\d+: (\d+) (?:0x[0-9A-F]+: )?(.*)$", best, re.M)
         return best_heap, [(fn, int(b)) for b, fn in nodes]
+
+    def massif_peak_tree_total(self, bench):
+        """The total memory (useful + extra heap + stacks) of that snapshot:
+        what ms_print's percentages in its tree are of."""
+        best, _ = self._massif_biggest_detailed(bench)
+        return sum(int(m) for m in re.findall(r"^mem_(?:heap|heap_extra|stacks)_B=(\d+)", best, re.M))
 
     def walltime(self, bench, phase="total"):
         for r in self.tsv(bench, "walltime", "walltime.tsv"):

@@ -103,15 +103,17 @@ def wall(bench_of):
 
 def wall_c_why(res, m):
     return ("the same program: {:.3f} Ir per int in the seed loop here (Callgrind), the seed's 10; "
-            "the time is the CPU's".format(ir_per_element(res, "c-range")))
+            "the same work in another time is the two machines' difference, not measured here "
+            "(this shared VM's times also move from day to day)".format(ir_per_element(res, "c-range")))
 
 
 def wall_py2_why(res, m):
     b = python2(res, "walltime", False)
     cg = python2(res, "callgrind", False)
     return ("{} here against the seed's host release 2.7.12; {:.1f} Ir per int for build and "
-            "drop (Callgrind, {}): the time is the CPU's".format(build_of(res, b, "walltime"),
-                                                                 ir_per_element(res, cg), cg))
+            "drop (Callgrind, {}); the seed's host ran no Callgrind, so whether the time gap is "
+            "work or the machines is not measurable here".format(build_of(res, b, "walltime"),
+                                                                  ir_per_element(res, cg), cg))
 
 
 def wall_py3_why(res, m):
@@ -202,11 +204,11 @@ def strace_py_why(res, m):
     if not grows:
         raise Missing(res.path(b, "strace", "phases.tsv") + " (no brk grew the heap)",
                       "make strace BENCH=" + b)
-    return ("the heap grows by {} in all here, {} KiB a brk on average; the seed needed {} brk "
-            "for about as much ({} KiB each, if each grew it). Why its glibc 2.23 took smaller "
-            "steps is not measurable here: its default top pad (M_TOP_PAD) was 128 KiB too".format(
-                mib(grown), group(grown / 1024.0 / grows), group(61837),
-                group(grown / 1024.0 / 61837, 1)))
+    return ("the heap grows by {} B ({}) in all here, {} B a brk on average; the seed needed {} brk "
+            "for about as much ({} B each, if each grew it). Why its glibc 2.23 took smaller "
+            "steps is not measurable here: its default top pad (M_TOP_PAD) was 131,072 B too".format(
+                group(grown), mib(grown), group(grown / float(grows)), group(61837),
+                group(grown / 61837.0)))
 
 
 # --- Massif ------------------------------------------------------------------------------
@@ -214,7 +216,7 @@ def massif_total(bench_of, seed_label):
     def measure(res):
         b = bench_of(res)
         t = res.massif_peak_total(b)
-        return Measured("{} total at the peak ({} B: useful {}, extra {}{})".format(
+        return Measured("{} total at the highest snapshot ({} B: useful {}, extra {}{})".format(
             mib(t["total"]), group(t["total"]), group(t["useful"]), group(t["extra"]),
             ", stacks {}".format(group(t["stacks"])) if t["stacks_profiled"] else
             "; stacks not profiled, --stacks=no"), t["total"] / 1048576.0, "massif " + b)
@@ -264,10 +266,13 @@ def peak_split(res):
     if not share["fill_free_list"] or not share["PyList_New"]:
         raise Missing(res.path(b, "massif", "massif.out") + " (no fill_free_list or PyList_New at the peak)",
                       "make massif BENCH=" + b)
-    return Measured("fill_free_list {:.2f} % ({} B), PyList_New {:.2f} % ({} B) of {} B useful".format(
-        100.0 * share["fill_free_list"] / peak, group(share["fill_free_list"]),
-        100.0 * share["PyList_New"] / peak, group(share["PyList_New"]), group(peak)),
-        100.0 * share["fill_free_list"] / peak, "massif " + b)
+    total = res.massif_peak_tree_total(b)
+    return Measured("fill_free_list {:.2f} % ({} B), PyList_New {:.2f} % ({} B) of {} B total "
+                    "({} B useful) in the biggest detailed snapshot".format(
+                        100.0 * share["fill_free_list"] / total, group(share["fill_free_list"]),
+                        100.0 * share["PyList_New"] / total, group(share["PyList_New"]), group(total),
+                        group(peak)),
+                    100.0 * share["fill_free_list"] / total, "massif " + b)
 
 
 def peak_split_why(res, m):
@@ -333,9 +338,20 @@ def cg_py(bench_of):
         b = bench_of(res)
         t = res.callgrind_total(b)
         n = res.n(b, "callgrind")
-        return Measured("{} ({:.1f} Ir per int; the snippet only)".format(group(t), t / float(n)), t,
+        return Measured("{} ({:.1f} Ir per int over the snippet's phases; the snippet only)".format(
+            group(t), t / float(n)), t,
                         "callgrind " + b)
     return measure
+
+
+def build_gap(res, b, tool, whole, n):
+    """What is left of the gap to the seed's 290 Ir per int once the whole
+    process is counted: the builds', measured only where ours is pydebug."""
+    left = 2899174708.0 / SEED_N / (whole / float(n))
+    if "pydebug" in res.context(b, tool).get("python build", ""):
+        return "; {:.1f}× remains, both builds pydebug".format(left)
+    return ("; {:.1f}× remains between the seed's pydebug build and this release one, not measured "
+            "here (no pydebug 2.7 on this machine: docker/Dockerfile.py27-pydebug builds one)".format(left))
 
 
 def cg_py2_why(res, m):
@@ -344,24 +360,37 @@ def cg_py2_why(res, m):
     try:
         a = python2(res, "callgrind-all", True)
         whole = res.callgrind_total(a, "callgrind-all")
-        txt += ("; the seed counted the whole process: {} Ir here (`callgrind-all`: start-up {}, "
-                "finalize {})".format(group(whole), group(res.phase_ir(a, "startup", "callgrind-all")),
-                                       group(res.phase_ir(a, "finalize", "callgrind-all"))))
+        n = res.n(a, "callgrind-all")
+        txt += ("; the seed counted the whole process: {} Ir here ({:.1f} per int; `callgrind-all`)"
+                .format(group(whole), whole / float(n)) + build_gap(res, a, "callgrind-all", whole, n))
     except Missing:
         txt += "; the seed counted the whole process, the runner the snippet (`make callgrind-all` counts both)"
     return txt
 
 
+def cg_whole_why(res, m):
+    a = python2(res, "callgrind-all", True)
+    whole = res.callgrind_total(a, "callgrind-all")
+    n = res.n(a, "callgrind-all")
+    return ("{} here, the seed's a pydebug 2.7.12; start-up {} Ir and finalize {} Ir add {:.1f} Ir per "
+            "int to the snippet's".format(build_of(res, a, "callgrind-all"),
+                                           group(res.phase_ir(a, "startup", "callgrind-all")),
+                                           group(res.phase_ir(a, "finalize", "callgrind-all")),
+                                           (res.phase_ir(a, "startup", "callgrind-all") +
+                                            res.phase_ir(a, "finalize", "callgrind-all")) / float(n))
+            + build_gap(res, a, "callgrind-all", whole, n))
+
+
 def cg_dbg_why(res, m):
     b = role(res, "py-range", "debug", "callgrind")
     return ("a pydebug {} (the seed's flags on 3.x): every object through malloc and the debug "
-            "hooks, {:.1f} Ir per int".format(res.context(b, "callgrind").get("python version", "?"),
+            "hooks, {:.1f} Ir per int in build and drop".format(res.context(b, "callgrind").get("python version", "?"),
                                               ir_per_element(res, b)))
 
 
 def cg_rel_why(res, m):
     b = role(res, "py-range", "release", "callgrind")
-    return ("a release {}: ints are objects from pymalloc, no free list; {:.1f} Ir per int".format(
+    return ("a release {}: ints are objects from pymalloc, no free list; {:.1f} Ir per int in build and drop".format(
         res.context(b, "callgrind").get("python version", "?"), ir_per_element(res, b)))
 
 
@@ -396,9 +425,19 @@ def finalize_why(res, m):
     b = python2(res, "callgrind-all", True)
     t = res.callgrind_total(b, "callgrind-all")
     snippet = sum(ir for ph, ir in res.callgrind_phases(b, "callgrind-all") if ph in ("build", "drop"))
-    return ("a share of a smaller whole: the release build spends {:.1f} Ir per int on build and "
-            "drop, so start-up and finalisation weigh {:.1f} % of its {} Ir".format(
-                snippet / float(res.n(b, "callgrind-all")), 100.0 * (t - snippet) / t, group(t)))
+    ends = res.phase_ir(b, "startup", "callgrind-all") + res.phase_ir(b, "finalize", "callgrind-all")
+    return ("a share of another whole: {} here spends {:.1f} Ir per int on build and drop, and "
+            "start-up with finalisation weigh {:.1f} % of its {} Ir".format(
+                build_of(res, b, "callgrind-all"), snippet / float(res.n(b, "callgrind-all")),
+                100.0 * ends / t, group(t)))
+
+
+def clear_free_list_why(res, m):
+    b = python2(res, "callgrind-all", True)
+    f = res.phase_ir(b, "finalize", "callgrind-all")
+    v = res.inclusive(b, "callgrind-all").get("finalize", {}).get("PyInt_ClearFreeList", 0)
+    return ("freeing the int free list's blocks is {:.1f} % of the finalize part's {} Ir here; "
+            "its share of the whole follows the whole (the row above)".format(100.0 * v / f, group(f)))
 
 
 SEED_000 = [
@@ -415,12 +454,16 @@ SEED_000 = [
     Figure("strace-py", "strace: Python", "61,837 brk, 29 mmap", 61837.0, HOST_PY, strace_py, strace_py_why),
     Figure("massif-c", "Massif peak: C", "38.15 MB (ms_print: 40,001,800 B total, 40,000,000 useful)",
            38.15, HOST_C, massif_total(lambda r: "c-range", "C"), massif_c_why),
-    Figure("massif-py2", "Massif peak: Python 2.7", "482.6 MB (ms_print's total: useful + extra + stacks)",
+    Figure("massif-py2", "Massif peak: Python 2.7",
+           "482.6 MB: ms_print's graph top, its highest snapshot's total (useful + extra + stacks); "
+           "its peak snapshot (33, within Massif's 1 % peak inaccuracy): 501,388,288 B total = "
+           "478.16 MiB, 494,608,124 B useful",
            482.6, DOCKER, massif_total(lambda r: python2(r, "massif", True), "2.7"), massif_py2_why),
     Figure("massif-dbg", "Massif peak: Python, pydebug 3.x", "482.6 MB (the seed's pydebug 2.7)", 482.6,
            DOCKER, massif_total(lambda r: role(r, "py-range", "debug", "massif"), "debug"), massif_dbg_why),
     Figure("massif-split", "Massif peak split (Python)",
-           "fill_free_list 82.18 % (412,061,000 B), PyList_New 15.96 % (80,002,024 B) of 494,608,124 B useful",
+           "fill_free_list 82.18 % (412,061,000 B), PyList_New 15.96 % (80,002,024 B) of the peak "
+           "snapshot's 501,388,288 B total (ms_print's percentages; 494,608,124 B useful)",
            82.18, DOCKER, peak_split, peak_split_why),
     Figure("dhat-c", "DHAT: C", "40,000,000 B in 1 block; 100,110,715 guest insns", 100110715.0, HOST_C,
            dhat_c, dhat_c_why),
@@ -431,7 +474,7 @@ SEED_000 = [
     Figure("cg-py2", "Callgrind Ir: Python 2.7", "2,899,174,708, whole process (290 Ir per int)",
            2899174708.0, DOCKER, cg_py(lambda r: python2(r, "callgrind", True)), cg_py2_why),
     Figure("cg-py2-all", "Callgrind Ir: Python 2.7, whole process", "2,899,174,708 (290 Ir per int)",
-           2899174708.0, DOCKER, cg_whole, cg_py2_why),
+           2899174708.0, DOCKER, cg_whole, cg_whole_why),
     Figure("cg-dbg", "Callgrind Ir: Python, pydebug 3.x", "2,899,174,708 (the seed's pydebug 2.7)",
            2899174708.0, DOCKER, cg_py(lambda r: role(r, "py-range", "debug", "callgrind")), cg_dbg_why),
     Figure("cg-rel", "Callgrind Ir: Python, release 3.x", "2,899,174,708 (the seed's pydebug 2.7)",
@@ -439,7 +482,7 @@ SEED_000 = [
     Figure("cg-finalize", "Py_Finalize's share (Callgrind, inclusive)", "14.79 %", 14.79, DOCKER,
            finalize_share, finalize_why),
     Figure("cg-clearfreelist", "PyInt_ClearFreeList's share", "14.39 %", 14.39, DOCKER, clear_free_list,
-           finalize_why),
+           clear_free_list_why),
 ]
 
 # The seed's inclusive shares (of the whole 2.7 pydebug process).
@@ -473,8 +516,9 @@ def t99(res):
 
 def t99_why(res, m):
     b = rel_stringio(res, "walltime")
-    return ("{:g}× fewer bytes ({} B chunks; 100 GB would not fit here), and nothing is copied: "
-            "the accumulator keeps references (Python {})".format(
+    return ("{:g}× fewer bytes ({} B chunks; 100 GB would not fit here), the writes alone (the seed "
+            "timed the whole process), and nothing is copied: the accumulator keeps references "
+            "(Python {})".format(
                 1e6 / res.chunk(b, "walltime"), group(res.chunk(b, "walltime")),
                 res.context(b, "walltime").get("python version", "?")))
 
@@ -482,7 +526,8 @@ def t99_why(res, m):
 def t100(res):
     b = rel_stringio(res, "walltime")
     a, c = res.walltime(b, "writes"), res.walltime(b, "last")
-    return Measured("{:.3f} s, {} × the 99,999 (the 100,000th alone {:.3f} s)".format(
+    return Measured("{:.3f} s, {} × the 99,999 writes' time, the ratio set against the seed's "
+                    "(the 100,000th alone {:.3f} s)".format(
         a + c, sig((a + c) / a), c), (a + c) / a, "walltime {} (phases writes, last)".format(b))
 
 
@@ -555,7 +600,8 @@ def fix(res):
             g = b
     txt = []
     if g:
-        txt.append("getvalue() on {}: {} Ir".format(tag(g), group(res.phase_ir(g, "getvalue"))))
+        txt.append("getvalue() on {} after {} writes: {} Ir (the last write had joined them)".format(
+            tag(g), group(res.n(g, "callgrind")), group(res.phase_ir(g, "getvalue"))))
     for b in res.benches("py-stringio"):
         if not res.has(b, "callgrind"):
             continue
@@ -570,8 +616,9 @@ def fix(res):
 
 
 def fix_why(res, m):
-    return ("3.12 replaced the accumulator with `_PyUnicodeWriter` (gh-95005): writes copy as "
-            "they go; getvalue() pays for the join once")
+    return ("the seed's fix is to the benchmark: getvalue() makes every run pay for the join, "
+            "whatever the count of writes, so the times measure the copy; it does not avoid it. "
+            "3.12 replaced the accumulator with `_PyUnicodeWriter` (gh-95005): writes copy as they go")
 
 
 def copy_rows(res):
@@ -597,9 +644,10 @@ def copy_why(res, m):
 
 
 SEED_003 = [
-    Figure("t99", "the first 99,999 writes", "0.361 s for 99 GB (the seed's text says 99,999 writes: "
-           "99 GB in 1 MB chunks is 99,000)", 0.361, M1, t99, t99_why),
-    Figure("t100", "100,000 writes", "28.5 s (≈ 80× the 99 GB run)", 80.0, M1, t100, t100_why),
+    Figure("t99", "the first 99,999 writes", "0.361 s, whole process, for 99 GB (the seed's text says "
+           "99,999 writes: 99 GB in 1 MB chunks is 99,000)", 0.361, M1, t99, t99_why),
+    Figure("t100", "100,000 writes", "28.5 s, whole process (≈ 80× the 99 GB run: the ratio compared)",
+           80.0, M1, t100, t100_why),
     Figure("stalls", "stalls", "one per 100,000 writes; 10× smaller chunks → 10× more, each shorter", None,
            M1, stalls, stalls_why),
     Figure("refcount", "refcount of the written string", "100,000 just before the 100,000th write, 1 after",
@@ -608,6 +656,7 @@ SEED_003 = [
            where, where_why),
     Figure("copies", "bytes copied (DHAT copy mode)", "— (the seed used Scalene and Instruments)", None, M1,
            copy_rows, copy_why),
-    Figure("fix", "the fix", "getvalue() after the loop forces the join; 3.12 removed the accumulator", None,
+    Figure("fix", "the fix", "getvalue() after the loop forces the join, so the benchmark measures it; "
+           "3.12 removed the accumulator", None,
            M1, fix, fix_why),
 ]
