@@ -206,7 +206,7 @@ def sweep(d):
         c, sel = COLORS[i % len(COLORS)], 'strcol(1) eq {}'.format(q(s["series"]))
         p.append("{} skip 1 using 2:({} && strcol(8) eq 'yes' ? $4 : NaN) with linespoints pt {} "
                  "ps {} dt {} lw 2 lc rgb '{}' title {}".format(
-                     stalls, sel, (7, 5, 9, 11, 13)[i % 5], 1.6 - 0.3 * (i % 3), i % 4 + 1, c, q(s["label"])))
+                     stalls, sel, (7, 5, 9, 11, 13)[i % 5], max(0.7, 1.9 - 0.4 * i), i % 4 + 1, c, q(s["label"])))
         if s.get("accumulator") == "yes":
             p.append("{} skip 1 using 2:({} ? $5 : NaN) with points pt 6 ps 2.6 lc rgb 'black' "
                      "{}".format(stalls, sel, "notitle" if joins_titled else
