@@ -602,6 +602,16 @@ rw_ltrace_status() {
 # sees the same environment on every machine; the tools are found first.
 RW_KEEP_ENV="HOME LANG TMPDIR VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
 RW_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The system's library folders (those holding a libc), as LD_LIBRARY_PATH:
+# the dynamic loader then finds every library without mapping
+# /etc/ld.so.cache, whose size (every package installed adds to it) moved
+# where libpython lands and so the counts: a cache grown from 48,015 to
+# 49,947 B took py-range@3.11 from 1,671,881,113 to 1,671,873,241 Ir.
+# The runners built against a Python elsewhere find it first (DT_RPATH).
+RW_LIBDIRS=''
+for _d in /usr/lib/*-linux-gnu /usr/lib64 /lib64; do
+	[ -e "$_d/libc.so.6" ] && RW_LIBDIRS=$RW_LIBDIRS${RW_LIBDIRS:+:}$_d
+done
 rw_run() {
 	# The tool by its full path (the PATH it runs with may not hold it).
 	case $1 in
@@ -615,7 +625,7 @@ rw_run() {
 	for _v in $RW_KEEP_ENV; do
 		eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
 	done
-	set -- env -i "PATH=$RW_PATH" "$@"
+	set -- env -i "PATH=$RW_PATH" ${RW_LIBDIRS:+"LD_LIBRARY_PATH=$RW_LIBDIRS"} "$@"
 	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }${_q% }"
@@ -651,7 +661,7 @@ rw_run_user() {
 		for _v in $RW_KEEP_ENV VIRTUAL_ENV; do
 			eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
 		done
-		set -- env -i "PATH=$RW_PATH" "$@"
+		set -- env -i "PATH=$RW_PATH" ${RW_LIBDIRS:+"LD_LIBRARY_PATH=$RW_LIBDIRS"} "$@"
 	fi
 	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
@@ -811,7 +821,7 @@ rw_user_context() {
 	echo "cwd: $RW_USER_CWD"
 	echo "venv: ${RW_USER_VENV:--}"
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
-		echo "environment: env -i (PATH=$RW_PATH; $RW_KEEP_ENV VIRTUAL_ENV kept)"
+		echo "environment: env -i (PATH=$RW_PATH${RW_LIBDIRS:+, LD_LIBRARY_PATH=$RW_LIBDIRS}; $RW_KEEP_ENV VIRTUAL_ENV kept)"
 	else
 		echo "environment: the user's (the runner ignores PYTHONMALLOC, PYTHONHASHSEED, PYTHONPERFSUPPORT)"
 	fi
