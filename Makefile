@@ -162,7 +162,7 @@ screenshots: deps build
 	@$(RW_TOOL_ENV) scripts/screenshots $(if $(PY),-p $(call shq,$(PY)))
 
 # docs/TUTORIAL.md's commands run again, at their sizes, from a scratch
-# folder (results/ untouched; about 30 minutes): check compares what they
+# folder (results/ untouched; about 12 minutes here): check compares what they
 # print with the tutorial, update writes it (and the images) in.
 .PHONY: tutorial-check tutorial-update
 tutorial-check tutorial-update: deps build
@@ -265,7 +265,7 @@ help:
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
 	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes (docs/images/)'
 	@echo '  tutorial-check - every command of docs/TUTORIAL.md again: does it print'
-	@echo '               what the tutorial shows? (~30 min; tutorial-update writes it in)'
+	@echo '               what the tutorial shows? (~12 min; tutorial-update writes it in)'
 	@echo 'Compare:'
 	@echo '  compare    - A=DIR B=DIR (or A=@3.11 B=@3.12 BENCH=py-range): B against A'
 	@echo '               per phase, in $$(OUT)/COMPARE.md (default compare/);'
