@@ -224,3 +224,21 @@ errors() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11; to get it: a Python 2.7: pyenv install 2.7.18 "*"docker/Dockerfile.py27-pydebug"* ]]
 }
+
+@test "the runs never read /etc/ld.so.cache, whose size moved the counts" {
+	# Each tool runs with LD_LIBRARY_PATH set to the system's library
+	# folders (recorded in the context); with it, the loader finds
+	# libpython and libc without the cache.  (A cache grown by one page
+	# moved py-range@3.11 by 7,872 Ir before.)
+	cmd=$(sed -n 's/^command: //p' "$RESULTS/cg1/py-range@3.11/callgrind/context")
+	libs=$(printf '%s\n' "$cmd" | grep -o "'LD_LIBRARY_PATH=[^']*'" | tr -d "'")
+	[ -n "$libs" ] || { echo "no LD_LIBRARY_PATH in: $cmd" >&2; false; }
+	run env -i PATH=/usr/bin:/bin "$libs" strace -f -e trace=openat \
+		"$ROOT/build/pyembed/pyrun-3.11" -c pass
+	[ "$status" -eq 0 ]
+	[[ $output == *libpython3.11* ]]	# strace saw the loader's opens
+	[[ $output != *ld.so.cache* ]] || { echo "$output" | grep ld.so.cache >&2; false; }
+	# and without it, the loader does read the cache: the check can fail
+	run env -i PATH=/usr/bin:/bin strace -f -e trace=openat "$ROOT/build/pyembed/pyrun-3.11" -c pass
+	[[ $output == *ld.so.cache* ]]
+}
