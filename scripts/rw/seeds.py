@@ -525,6 +525,7 @@ def t99_why(res, m):
 
 def t100(res):
     b = rel_stringio(res, "walltime")
+    joins_last(res, b, "walltime")
     a, c = res.walltime(b, "writes"), res.walltime(b, "last")
     return Measured("{:.3f} s, {} × the 99,999 writes' time, the ratio set against the seed's "
                     "(the 100,000th alone {:.3f} s)".format(
@@ -571,8 +572,19 @@ def refcount_why(res, m):
     return "the same accumulator (`Objects/accu.c`): one reference per write waits for the join"
 
 
+def joins_last(res, b, tool):
+    """Raise Missing unless b's last write is a join: the accumulator joins
+    every 100,000th write, so at n = 20,000 (the tests') the last write is a
+    plain append of a microsecond or less, nothing to read a join from."""
+    n = res.n(b, tool)
+    if n % 100000:
+        raise Missing(res.path(b, tool, "context") + " (n={}: the last write is no join)".format(n),
+                      "make {} BENCH={} N=100000".format(tool, b))
+
+
 def where(res):
     b = rel_stringio(res, "callgrind")
+    joins_last(res, b, "callgrind")
     last = res.inclusive(b).get("last", {})
     tot = res.phase_ir(b, "last")
     acc = max([v for k, v in last.items() if "accu" in k.lower() or k == "join_list_unicode"] or [0])
@@ -581,7 +593,11 @@ def where(res):
         raise Missing(res.path(b, "callgrind", "inclusive.tsv") + " (no join in the last write)",
                       "make callgrind BENCH=" + b)
     w = rel_stringio(res, "walltime")
+    joins_last(res, w, "walltime")
     secs = res.walltime(w, "last")
+    if secs <= 0:  # walltime keeps microseconds
+        raise Missing(res.path(w, "walltime", "walltime.tsv") + " (the last write took under 1 µs)",
+                      "make walltime BENCH=" + w)
     g = joined(res, w, "walltime") / 1e9
     return Measured("the join {:.1f} %, memmove/memcpy {:.1f} % of the 100,000th write's {} Ir; "
                     "{:.2f} GB/s ({} B in {:.3f} s)".format(
