@@ -234,9 +234,9 @@ class Report:
             except Missing:
                 cells += ["—", "—"]
             py, flags = self.python_of(b)
-            n = self.res.any_context(b).get("n", "100000")
-            if n != "100000":  # a run at another size: its own "99,999" and "100,000th"
-                py += " (n = {})".format(group(int(n)))
+            n = int(self.res.any_context(b).get("n", seeds.SEED_WRITES))
+            if n != seeds.SEED_WRITES:  # a run at another size: its own "99,999" and "100,000th"
+                py += " (n = {})".format(group(n))
             wall = "—" if ratio is None else ("yes" if ratio > 1000 else "no")
             self.w("| {} | {} | {} | {} |".format(py, flags, " | ".join(cells), wall))
             if ratio is not None:

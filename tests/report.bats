@@ -49,7 +49,7 @@ setup_file() {
 	"$ROOT"/scripts/walltime -n 20000 -o "$r" py-stringio@release >&3
 	run --separate-stderr "$ROOT"/scripts/report.py -r "$r"
 	[ "$status" -eq 0 ]
-	grep -E '^\| where the time goes \|.*\| not measured here: .*n=20000: the last write is no join.*make callgrind BENCH=py-stringio@[0-9.]+ N=100000' "$r/REPORT.md"
-	grep -E '^\| 100,000 writes \|.*\| not measured here: .*n=20000: the last write is no join' "$r/REPORT.md"
+	grep -E '^\| where the time goes \|.*\| not measured here: .*n=20,000: the last write is no join.*make callgrind BENCH=py-stringio@[0-9.]+ N=100000' "$r/REPORT.md"
+	grep -E '^\| 100,000 writes \|.*\| not measured here: .*n=20,000: the last write is no join' "$r/REPORT.md"
 	grep -E '^\| 3\.[0-9.]+ \(n = 20,000\) \| release \|' "$r/REPORT.md"
 }

@@ -577,9 +577,9 @@ def joins_last(res, b, tool):
     every 100,000th write, so at n = 20,000 (the tests') the last write is a
     plain append of a microsecond or less, nothing to read a join from."""
     n = res.n(b, tool)
-    if n % 100000:
-        raise Missing(res.path(b, tool, "context") + " (n={}: the last write is no join)".format(n),
-                      "make {} BENCH={} N=100000".format(tool, b))
+    if n % SEED_WRITES:
+        raise Missing(res.path(b, tool, "context") + " (n={}: the last write is no join)".format(group(n)),
+                      "make {} BENCH={} N={}".format(tool, b, SEED_WRITES))
 
 
 def where(res):
