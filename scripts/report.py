@@ -53,7 +53,9 @@ class Report:
         self.w("![{}]({}/{})".format(alt, self.rel, name), "")
 
     def missing(self, label, e):
-        self.res.missing.append((label, e.path, e.make))
+        self.res.missing.append((label, e))
+        if e.why:
+            return "not measured here: {} (`{}`; run `{}`)".format(e.why, os.path.relpath(e.path), e.make)
         return "not measured here: `{}` is missing (run `{}`)".format(os.path.relpath(e.path), e.make)
 
     # --- the seed tables -------------------------------------------------------------
@@ -213,7 +215,7 @@ class Report:
                "| Python | build | Ir, 99,999 writes | Ir, the 100,000th | time, 99,999 | "
                "time, the 100,000th | heap after 99,999 | heap after 100,000 | wall |",
                "|---|---|---|---|---|---|---|---|---|")
-        rows = []
+        rows, other_n = [], False
         for b in r.benches("py-stringio"):
             cells, ratio = [], None
             try:
@@ -234,13 +236,18 @@ class Report:
             except Missing:
                 cells += ["—", "—"]
             py, flags = self.python_of(b)
-            n = int(self.res.any_context(b).get("n", seeds.SEED_WRITES))
-            if n != seeds.SEED_WRITES:  # a run at another size: its own "99,999" and "100,000th"
-                py += " (n = {})".format(group(n))
             wall = "—" if ratio is None else ("yes" if ratio > 1000 else "no")
+            ns = sorted({r.n(b, t) for t in ("callgrind", "walltime", "massif") if r.has(b, t)})
+            if ns and ns != [seeds.SEED_WRITES]:
+                py += " (n = {})".format(", ".join(group(x) for x in ns))
+                wall, other_n = "—", True
             self.w("| {} | {} | {} | {} |".format(py, flags, " | ".join(cells), wall))
-            if ratio is not None:
+            if wall != "—":
                 rows.append((b.partition("@")[2], ratio))
+        if other_n:
+            self.w("", "A row marked (n = N) ran N writes, not the seed's 100,000: its columns "
+                   "set N − 1 writes against the Nth, which joins nothing unless N is a multiple "
+                   "of 100,000, so its wall is not judged.")
         self.w("")
         if rows:
             plots.bars(os.path.join(self.images, "stringio-wall.png"), rows,
@@ -560,8 +567,9 @@ def main():
         if res.missing:
             rep.w("## Rows without a source", "",
                   "These figures could not be reproduced from the results present:", "")
-            for row, path, make in res.missing:
-                rep.w("- {}: `{}` missing — run `{}`".format(row, os.path.relpath(path), make))
+            for row, e in res.missing:
+                rep.w("- {}: `{}` {} — run `{}`".format(row, os.path.relpath(e.path),
+                                                       "missing" if e.why is None else "says " + e.why, e.make))
             rep.w("")
         with open(out + ".tmp", "w") as f:
             f.write("\n".join(rep.md))
@@ -576,9 +584,9 @@ def main():
         return 1
     finally:
         shutil.rmtree(tmp_images, ignore_errors=True)
-    for row, path, make in res.missing:
-        print("{}: no source for '{}': {} (run: {})".format(PROG, row, os.path.relpath(path), make),
-              file=sys.stderr)
+    for row, e in res.missing:
+        print("{}: no source for '{}': {}{} (run: {})".format(
+            PROG, row, os.path.relpath(e.path), "" if e.why is None else ": " + e.why, e.make), file=sys.stderr)
     print("{}: wrote {} ({} rows without a source)".format(PROG, out, len(res.missing)))
     return 0
 

@@ -12,11 +12,12 @@ import re
 
 
 class Missing(Exception):
-    """A raw file a figure needs is not there."""
+    """A raw file a figure needs is not there, or (with `why`) it is there but
+    cannot give the figure: `why` says what the run lacks."""
 
-    def __init__(self, path, make):
+    def __init__(self, path, make, why=None):
         Exception.__init__(self, path)
-        self.path, self.make = path, make
+        self.path, self.make, self.why = path, make, why
 
 
 def tag_key(bench):
@@ -31,7 +32,7 @@ class Results:
 
     def __init__(self, root):
         self.root = root
-        self.missing = []   # (figure, path, command)
+        self.missing = []   # (figure, Missing)
         self._ctx = {}
 
     # --- files ------------------------------------------------------------------

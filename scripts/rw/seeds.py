@@ -506,8 +506,21 @@ def joined(res, bench, tool):
     return int(ctx["n"]) * int(ctx["chunk"])
 
 
+def at_seed_size(res, b, tool):
+    """Raise Missing unless b ran seed 003's 100,000 writes: the rows compare
+    its 99,999 writes with its 100,000th, the one write that joins them all.
+    At another n they would compare other things (at the tests' 20,000 no
+    write joins; at 200,000 the last joins only the 100,000 since the first)."""
+    n = res.n(b, tool)
+    if n != SEED_WRITES:
+        raise Missing(res.path(b, tool, "context"), "make {} BENCH={} N={}".format(tool, b, SEED_WRITES),
+                      "this run has n={}; the seed's figures are of {} writes, the last of which "
+                      "joins them".format(group(n), group(SEED_WRITES)))
+
+
 def t99(res):
     b = rel_stringio(res, "walltime")
+    at_seed_size(res, b, "walltime")
     t = res.walltime(b, "writes")
     return Measured("{:.3f} s: {} writes of {} B ({} B)".format(
         t, group(res.n(b, "walltime") - 1), group(res.chunk(b, "walltime")),
@@ -525,7 +538,7 @@ def t99_why(res, m):
 
 def t100(res):
     b = rel_stringio(res, "walltime")
-    joins_last(res, b, "walltime")
+    at_seed_size(res, b, "walltime")
     a, c = res.walltime(b, "writes"), res.walltime(b, "last")
     return Measured("{:.3f} s, {} × the 99,999 writes' time, the ratio set against the seed's "
                     "(the 100,000th alone {:.3f} s)".format(
@@ -558,13 +571,14 @@ def stalls_why(res, m):
 
 def refcount(res):
     b = rel_stringio(res, "callgrind")
+    at_seed_size(res, b, "callgrind")
     probes = re.findall(r"probe: sys.getrefcount\(s\) (before|after) write (\d+): (\d+)",
                         res.stderr(b, "callgrind"))
     d = {p[0]: int(p[2]) for p in probes}
     if "before" not in d or "after" not in d:
         raise Missing(res.path(b, "callgrind", "stderr.log") + " (no probe)", "make callgrind BENCH=" + b)
     return Measured("{} before, {} after (sys.getrefcount counts its own argument: {} and {})".format(
-        group(d["before"]), d["after"], group(d["before"] - 1), d["after"] - 1),
+        group(d["before"]), group(d["after"]), group(d["before"] - 1), group(d["after"] - 1)),
         (d["before"] - 1), "callgrind {} (stderr.log)".format(b))
 
 
@@ -572,19 +586,9 @@ def refcount_why(res, m):
     return "the same accumulator (`Objects/accu.c`): one reference per write waits for the join"
 
 
-def joins_last(res, b, tool):
-    """Raise Missing unless b's last write is a join: the accumulator joins
-    every 100,000th write, so at n = 20,000 (the tests') the last write is a
-    plain append of a microsecond or less, nothing to read a join from."""
-    n = res.n(b, tool)
-    if n % SEED_WRITES:
-        raise Missing(res.path(b, tool, "context") + " (n={}: the last write is no join)".format(group(n)),
-                      "make {} BENCH={} N={}".format(tool, b, SEED_WRITES))
-
-
 def where(res):
     b = rel_stringio(res, "callgrind")
-    joins_last(res, b, "callgrind")
+    at_seed_size(res, b, "callgrind")
     last = res.inclusive(b).get("last", {})
     tot = res.phase_ir(b, "last")
     acc = max([v for k, v in last.items() if "accu" in k.lower() or k == "join_list_unicode"] or [0])
@@ -593,11 +597,11 @@ def where(res):
         raise Missing(res.path(b, "callgrind", "inclusive.tsv") + " (no join in the last write)",
                       "make callgrind BENCH=" + b)
     w = rel_stringio(res, "walltime")
-    joins_last(res, w, "walltime")
+    at_seed_size(res, w, "walltime")
     secs = res.walltime(w, "last")
     if secs <= 0:  # walltime keeps microseconds
-        raise Missing(res.path(w, "walltime", "walltime.tsv") + " (the last write took under 1 µs)",
-                      "make walltime BENCH=" + w)
+        raise Missing(res.path(w, "walltime", "walltime.tsv"), "make walltime BENCH=" + w,
+                      "the last write took under the 1 µs walltime records")
     g = joined(res, w, "walltime") / 1e9
     return Measured("the join {:.1f} %, memmove/memcpy {:.1f} % of the 100,000th write's {} Ir; "
                     "{:.2f} GB/s ({} B in {:.3f} s)".format(
