@@ -31,8 +31,9 @@
  * resumption of a generator or coroutine goes through the hook (a call of
  * its own), and from 3.11 so does its creation; 3.12's inlined list, set
  * and dict comprehensions have no frame, so their cost is their
- * function's.  On 3.13, CALL_ALLOC_AND_ENTER_INIT enters a class's plain
- * __init__ without the hook: its cost lands in the caller's.
+ * function's.  Two specialised instructions would enter a Python function
+ * past the hook; the runner keeps the specialiser from choosing them, and
+ * names any function that still slipped past ("Paths past the hook").
  * Stubs live in mmap'd memory and names in an mmap'd pool: Massif does
  * not count them.
  */
@@ -48,11 +49,17 @@
 #if PY_VERSION_HEX < 0x030B0000
 #include <frameobject.h>
 #endif
+/*
+ * Internal headers, which CPython installs and which want Py_BUILD_CORE:
+ * 3.8 keeps the interpreter state's eval_frame field there, and from 3.11
+ * the frame the hook is given is an internal struct.
+ */
 #if PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x03090000
-/* 3.8 keeps the interpreter state's eval_frame field in its internal
- * headers, which it installs: they want Py_BUILD_CORE. */
 #define Py_BUILD_CORE 1
 #include <internal/pycore_pystate.h>
+#elif PY_VERSION_HEX >= 0x030B0000
+#define Py_BUILD_CORE 1
+#include <internal/pycore_frame.h>
 #endif
 
 /* The frame the hook is given, and the evaluator it hands it on to. */
@@ -72,18 +79,14 @@ typedef PyFrameObject rw_frame;
 typedef PyObject *(*rw_evalfn)(EVAL_ARGS);
 
 /*
- * The code object a frame runs.  Up to 3.10 the frame object's f_code.
- * From 3.11 the interpreter frame is internal: its code object is the
- * pointer at offset 32 on 3.11 (after f_func, f_globals, f_builtins,
- * f_locals) and 0 on 3.12 (f_code) and 3.13 (f_executable).  The first
- * frame checks it (pyframes_eval).
+ * The code object a frame runs: the frame object's f_code up to 3.10, the
+ * interpreter frame's f_code on 3.11 and 3.12, its f_executable on 3.13.
+ * The first frame checks it (pyframes_eval).
  */
 static PyObject *frame_code(rw_frame *f)
 {
-#if PY_VERSION_HEX >= 0x030C0000
-	return *(PyObject **)f;
-#elif PY_VERSION_HEX >= 0x030B0000
-	return *(PyObject **)((char *)f + 4 * sizeof(PyObject *));
+#if PY_VERSION_HEX >= 0x030D0000
+	return f->f_executable;
 #else
 	return (PyObject *)f->f_code;
 #endif
@@ -106,6 +109,8 @@ static PyObject *frame_code(rw_frame *f)
  * the arguments pass through in their registers untouched.
  */
 #define STUB_SIZE 32
+#define STUB_KIND (STUB_SIZE - 1)	/* a byte past the code: what the function is */
+#define KIND_INIT 1			/* a class's __init__ (see "Paths past the hook") */
 #define ARENA_SIZE (64 * 1024)	/* stubs a mapping: 2,048 */
 
 static unsigned char *stub_next, *stub_end;
@@ -221,6 +226,245 @@ static int entry_add(void *stub, PyObject *code)
 }
 
 /* ------------------------------------------------------------------------
+ * Paths past the hook.  Some specialised instructions push a Python
+ * function's frame themselves, without the hook: its calls would be
+ * missed and its cost charged to its caller.
+ *   3.11.0-3.11.3  BINARY_SUBSCR_GETITEM, a class's Python __getitem__ in
+ *                  obj[i] (CPython gh-104405; fixed in 3.11.4, so
+ *                  Debian 12's 3.11.2 has it)
+ *   3.13           CALL_ALLOC_AND_ENTER_INIT, a class's Python __init__
+ *                  in Class(...)
+ * (gh-104405's other instructions, FOR_ITER_GEN, SEND_GEN,
+ * LOAD_ATTR_PROPERTY and LOAD_ATTR_GETATTRIBUTE_OVERRIDDEN, arrived in
+ * 3.12 with the fix; tests/pep523.py takes each path on every Python.)
+ * The runner keeps the specialiser from choosing these two:
+ *   - GETITEM keeps the function's version in 16 bits, and the specialiser
+ *     refuses a function whose version does not fit.  func_version is
+ *     CPython's own field, a number for the function's current state (0
+ *     until the specialiser asks for one; CPython resets it to 0 when the
+ *     function's code or defaults change): each function the runner meets
+ *     gets one above 16 bits, from a range CPython's own count never
+ *     reaches.
+ *   - ENTER_INIT wants the class's tp_alloc to be PyType_GenericAlloc: each
+ *     class whose __init__ the runner meets gets generic_alloc, which
+ *     calls it.
+ * The runner meets every function and class alive when the hook starts,
+ * the function of every frame the hook evaluates, (3.11) a class body's
+ * functions as the body ends, and (3.13) each class as type.__new__
+ * makes it.  A function reached first through an
+ * instruction specialised before the runner met it can still slip past.
+ * The specialiser then records it in its class (_spec_cache), so
+ * pyframes_resolve finds it, and the map names it: the drivers say its
+ * calls are undercounted.
+ */
+#define GUARD_GETITEM (PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030B04F0)
+#define GUARD_INIT (PY_VERSION_HEX >= 0x030D0000)
+#define WATCH_SPEC_CACHE (PY_VERSION_HEX >= 0x030B0000)
+
+#if GUARD_GETITEM
+#define VERSION_BASE 0x80000000u	/* CPython counts from 1, one a function */
+static uint32_t next_version = VERSION_BASE;
+
+static void version_above_16_bits(PyObject *fn)
+{
+	PyFunctionObject *f = (PyFunctionObject *)fn;
+
+	if (f->func_version < VERSION_BASE)
+		f->func_version = next_version++;
+}
+
+/* A class body's namespace: its functions, as the body ends. */
+static void versions_in(PyObject *ns)
+{
+	Py_ssize_t pos = 0;
+	PyObject *k, *v;
+
+	while (PyDict_Next(ns, &pos, &k, &v))
+		if (PyFunction_Check(v))
+			version_above_16_bits(v);
+}
+#endif
+
+#if GUARD_INIT
+static PyObject *generic_alloc(PyTypeObject *t, Py_ssize_t n)
+{
+	return PyType_GenericAlloc(t, n);
+}
+
+static void alloc_not_generic(PyTypeObject *t)
+{
+	if (t->tp_alloc == PyType_GenericAlloc && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+		t->tp_alloc = generic_alloc;
+}
+
+/*
+ * type.__new__, through which every class statement and type() call
+ * makes its class (a metaclass's __new__ calls it too): the runner meets
+ * each class as it is made, before any call site can be specialised for
+ * it.  (A metaclass made before the hook started, with no __new__ of its
+ * own, kept the old pointer: pyframes_resolve still names what slips.)
+ */
+static newfunc type_new_original;
+
+static PyObject *type_new_met(PyTypeObject *meta, PyObject *args, PyObject *kwds)
+{
+	PyObject *t = type_new_original(meta, args, kwds);
+
+	if (t != NULL && PyType_Check(t))
+		alloc_not_generic((PyTypeObject *)t);
+	return t;
+}
+#endif
+
+#if WATCH_SPEC_CACHE
+/*
+ * What the specialiser had recorded in the classes' _spec_cache when the
+ * hook started (start-up's work): a class holding the same function at
+ * the end does not count as a slip.  The classes are kept alive (strong
+ * references), so that an address names one class.
+ */
+struct cached {
+	PyObject *type, *getitem, *init;
+};
+static struct cached *cached_at_start;
+static size_t n_cached, cap_cached;
+
+static PyObject *cache_init(PyHeapTypeObject *t)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+	return t->_spec_cache.init;
+#else
+	(void)t;
+	return NULL;
+#endif
+}
+
+static void cached_add(PyObject *type)
+{
+	PyHeapTypeObject *t = (PyHeapTypeObject *)type;
+
+	if (n_cached == cap_cached) {
+		size_t cap = cap_cached ? 2 * cap_cached : 64;
+		struct cached *c = map_pages(cap * sizeof *c, PROT_READ | PROT_WRITE);
+
+		if (c == NULL)
+			return;
+		if (cached_at_start != NULL) {
+			memcpy(c, cached_at_start, n_cached * sizeof *c);
+			munmap(cached_at_start, cap_cached * sizeof *c);
+		}
+		cached_at_start = c;
+		cap_cached = cap;
+	}
+	Py_INCREF(type);
+	cached_at_start[n_cached].type = type;
+	cached_at_start[n_cached].getitem = t->_spec_cache.getitem;
+	cached_at_start[n_cached].init = cache_init(t);
+	n_cached++;
+}
+
+static int cached_before(PyObject *type, PyObject *getitem, PyObject *init)
+{
+	for (size_t i = 0; i < n_cached; i++)
+		if (cached_at_start[i].type == type)
+			return (getitem == NULL || getitem == cached_at_start[i].getitem) &&
+			       (init == NULL || init == cached_at_start[i].init);
+	return getitem == NULL && init == NULL;
+}
+
+/*
+ * The functions that slipped past the hook, "INSTRUCTION py:NAME
+ * (FILE:LINE)" each, in the pool: the first MAX_SLIPPED, and how many.
+ */
+#define MAX_SLIPPED 64
+static const char *slipped[MAX_SLIPPED];
+static size_t n_slipped;
+
+static void slipped_add(const char *instruction, PyObject *fn)
+{
+	PyCodeObject *co = (PyCodeObject *)PyFunction_GET_CODE(fn);
+	char line[1024];
+
+	snprintf(line, sizeof line, "%s py:%s (%s:%d)", instruction,
+		 utf8(((PyFunctionObject *)fn)->func_qualname), utf8(co->co_filename),
+		 co->co_firstlineno);
+	if (n_slipped < MAX_SLIPPED)
+		slipped[n_slipped] = keep(line);
+	n_slipped++;
+}
+
+/* Every object the collector tracks (a new list), or NULL. */
+static PyObject *all_objects(void)
+{
+	PyObject *gc = PyImport_ImportModule("gc");
+	PyObject *all = gc != NULL ? PyObject_CallMethod(gc, "get_objects", NULL) : NULL;
+
+	Py_XDECREF(gc);
+	if (all == NULL)
+		PyErr_Clear();
+	return all;
+}
+#endif
+
+/* As the hook starts: the functions and classes start-up made. */
+static void guard_start(void)
+{
+#if GUARD_INIT
+	if (type_new_original == NULL) {
+		type_new_original = PyType_Type.tp_new;
+		PyType_Type.tp_new = type_new_met;
+	}
+#endif
+#if WATCH_SPEC_CACHE
+	PyObject *all = all_objects();
+
+	for (Py_ssize_t i = 0; all != NULL && i < PyList_GET_SIZE(all); i++) {
+		PyObject *o = PyList_GET_ITEM(all, i);
+
+#if GUARD_GETITEM
+		if (PyFunction_Check(o))
+			version_above_16_bits(o);
+#endif
+		if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+			continue;
+#if GUARD_INIT
+		alloc_not_generic((PyTypeObject *)o);
+#endif
+		if (((PyHeapTypeObject *)o)->_spec_cache.getitem != NULL ||
+		    cache_init((PyHeapTypeObject *)o) != NULL)
+			cached_add(o);
+	}
+	Py_XDECREF(all);
+#endif
+}
+
+/* Before Py_Finalize: the functions the specialiser took past the hook. */
+static void guard_check(void)
+{
+#if WATCH_SPEC_CACHE
+	PyObject *all = all_objects();
+
+	for (Py_ssize_t i = 0; all != NULL && i < PyList_GET_SIZE(all); i++) {
+		PyObject *o = PyList_GET_ITEM(all, i);
+		PyHeapTypeObject *t = (PyHeapTypeObject *)o;
+		PyObject *getitem, *init;
+
+		if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+			continue;
+		getitem = t->_spec_cache.getitem;
+		init = cache_init(t);
+		if (cached_before(o, getitem, init))
+			continue;
+		if (getitem != NULL && PyFunction_Check(getitem))
+			slipped_add("BINARY_SUBSCR_GETITEM", getitem);
+		if (init != NULL && PyFunction_Check(init))
+			slipped_add("CALL_ALLOC_AND_ENTER_INIT", init);
+	}
+	Py_XDECREF(all);
+#endif
+}
+
+/* ------------------------------------------------------------------------
  * The hook.
  */
 static void fail(const char *why)
@@ -253,7 +497,29 @@ static PyObject *pyframes_eval(EVAL_ARGS)
 		if ((stub = (void *)stub_new(_PyEval_EvalFrameDefault)) == NULL ||
 		    entry_add(stub, code) < 0 || set_extra(code, extra_index, stub) < 0)
 			fail("out of memory for the stubs");
+#if GUARD_INIT
+		if (((PyCodeObject *)code)->co_argcount > 0 &&
+		    PyUnicode_CompareWithASCIIString(((PyCodeObject *)code)->co_name, "__init__") == 0)
+			((unsigned char *)stub)[STUB_KIND] = KIND_INIT;
+#endif
 	}
+#if GUARD_INIT
+	if (((unsigned char *)stub)[STUB_KIND] == KIND_INIT && f->localsplus[0] != NULL)
+		alloc_not_generic(Py_TYPE(f->localsplus[0]));
+#endif
+#if GUARD_GETITEM
+	version_above_16_bits((PyObject *)f->f_func);
+	/* A class body: the namespace is its locals, and outlives the frame. */
+	if (f->f_locals != NULL && f->f_locals != f->f_globals && PyDict_Check(f->f_locals)) {
+		PyObject *ns = f->f_locals, *r;
+
+		Py_INCREF(ns);
+		r = ((rw_evalfn)stub)(EVAL_PASS);
+		versions_in(ns);
+		Py_DECREF(ns);
+		return r;
+	}
+#endif
 	return ((rw_evalfn)stub)(EVAL_PASS);
 }
 
@@ -271,6 +537,7 @@ int pyframes_start(const char *path)
 	map_path = path;
 	if ((extra_index = request_index(NULL)) < 0)
 		return -1;
+	guard_start();
 	set_hook(pyframes_eval);
 	return 0;
 }
@@ -282,11 +549,14 @@ int pyframes_start(const char *path)
  */
 void pyframes_resolve(void)
 {
+	set_hook(_PyEval_EvalFrameDefault);	/* these look-ups are not the program's */
+	guard_check();
 #if PY_VERSION_HEX < 0x030B0000
 	PyObject *g, *names, *r;
 
-	set_hook(_PyEval_EvalFrameDefault);	/* this look-up is not the program's */
-	if ((g = PyDict_New()) == NULL)
+	/* __builtins__ for import: up to 3.7 a dict without them gets none. */
+	if ((g = PyDict_New()) == NULL ||
+	    PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) < 0)
 		goto out;
 	r = PyRun_String("import gc, types\n"
 			 "names = {}\n"
@@ -307,11 +577,15 @@ void pyframes_resolve(void)
 out:
 	PyErr_Clear();
 	Py_XDECREF(g);
-	set_hook(pyframes_eval);
 #endif
+	set_hook(pyframes_eval);
 }
 
-/* Write the map: "ADDRESS SIZE py:NAME (FILE:LINE)" a stub, in hex. */
+/*
+ * Write the map: "ADDRESS SIZE py:NAME (FILE:LINE)" a stub, in hex; then
+ * "# past the hook: INSTRUCTION py:NAME (FILE:LINE)" a function that
+ * slipped past it.
+ */
 int pyframes_finish(void)
 {
 	FILE *f = fopen(map_path, "w");
@@ -321,6 +595,12 @@ int pyframes_finish(void)
 	for (size_t i = 0; i < n_entries; i++)
 		fprintf(f, "%lx %x py:%s (%s:%d)\n", (unsigned long)(uintptr_t)entries[i].stub,
 			STUB_SIZE, entries[i].name, entries[i].file, entries[i].line);
+#if WATCH_SPEC_CACHE
+	for (size_t i = 0; i < n_slipped && i < MAX_SLIPPED; i++)
+		fprintf(f, "# past the hook: %s\n", slipped[i]);
+	if (n_slipped > MAX_SLIPPED)
+		fprintf(f, "# past the hook: %zu more functions\n", n_slipped - MAX_SLIPPED);
+#endif
 	return fclose(f);
 }
 

@@ -17,13 +17,22 @@ UNKNOWN = re.compile(r"0x([0-9A-Fa-f]+): \?\?\?")
 CG_NAME = re.compile(r"^0x([0-9a-f]+)('\d+)?$")
 
 
+PAST = "# past the hook: "
+
+
 class Map:
-    """The stubs, sorted by address: find(addr) -> (name, file, line) or None."""
+    """The stubs, sorted by address: find(addr) -> (name, file, line) or None.
+    past: the functions the interpreter entered past the runner's hook
+    ("INSTRUCTION py:NAME (FILE:LINE)" each; pyembed/pyframes.c), whose
+    calls the profile undercounts."""
 
     def __init__(self, path):
-        rows = []
+        rows, self.past = [], []
         with open(path, errors="replace") as f:
             for line in f:
+                if line.startswith(PAST):
+                    self.past.append(line[len(PAST):].rstrip("\n"))
+                    continue
                 m = re.match(r"([0-9a-f]+) ([0-9a-f]+) (py:.*) \((.*):(\d+)\)$", line.rstrip("\n"))
                 if m:
                     start = int(m.group(1), 16)
@@ -32,6 +41,17 @@ class Map:
         rows.sort()
         self.rows = rows
         self.starts = [r[0] for r in rows]
+
+    def warning(self):
+        """One line saying which functions' calls are undercounted, or ''."""
+        if not self.past:
+            return ""
+        names = [p.split(" ", 1)[1].split(" (")[0] if " " in p else p for p in self.past]
+        how = sorted(set(p.split(" ", 1)[0] for p in self.past))
+        return ("calls NOT exact for {} (entered past the frame hook by {}: the first "
+                "calls only are counted, the rest is the caller's cost; see pyframes.map)").format(
+                    ", ".join(names[:5]) + (" and {} more".format(len(names) - 5) if len(names) > 5 else ""),
+                    " and ".join(how))
 
     def __len__(self):
         return len(self.rows)
