@@ -31,7 +31,8 @@
  *   rw_freelike()       already owns as a heap block of its own, and its
  *   rw_resizeinplace()  end, resize or move; each keeps the bytes usable by
  *   rw_moved()          the allocator that still owns them.
- *   rw_mem_undefined()  mark bytes addressable but undefined.
+ *   rw_mem_undefined()  mark bytes addressable but undefined;
+ *   rw_mem_defined()    or defined.
  *
  *   rw_dhat_event(w)    DHAT (--mode=ad-hoc): an event of weight w here.
  *
@@ -235,6 +236,14 @@ static inline void rw_malloclike(void *p, size_t size, int zeroed)
 static inline void rw_mem_undefined(void *p, size_t len)
 {
 	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+	(void)p;
+	(void)len;
+}
+
+/* Memcheck: `len` bytes at `p` hold defined values. */
+static inline void rw_mem_defined(void *p, size_t len)
+{
+	VALGRIND_MAKE_MEM_DEFINED(p, len);
 	(void)p;
 	(void)len;
 }

@@ -2,31 +2,21 @@
  * pyrun - run a Python snippet inside an embedded CPython, measuring only
  * the snippet, split into phases, with pymalloc's objects made visible to
  * Valgrind.  One source for CPython 2.7 and 3.6+; built once per Python
- * (scripts/build-runners), as build/pyembed/pyrun-TAG.
+ * (scripts/build-runners), as build/pyembed/pyrun-TAG.  The suite's own
+ * snippets run here; a user's program runs in its own python with the
+ * hook (hook.c) where that Python has audit hooks (3.8+), here before.
  *
- * Phases.  Interpreter start-up, then the snippet -- "setup" until its
- * first vg.phase("name"), then each named phase -- then "finalize"
- * (Py_Finalize).  Each boundary is an rw_phase() (c/rw.h): a Callgrind
- * part and a Massif detailed snapshot.  With --measure=snippet (the
- * default) Callgrind counts only the snippet: its costs so far are zeroed
- * and instrumentation starts as the snippet starts (run valgrind with
- * --instr-atstart=no to skip instrumenting start-up too), and stops as it
- * ends.  --measure=all counts start-up and finalisation as parts of their
- * own.  The hash seed is fixed (0), so counts repeat run to run.
+ * Phases (embed.c).  Interpreter start-up, then the snippet -- "setup"
+ * until its first vg.phase("name"), then each named phase -- then
+ * "finalize" (Py_Finalize), then "exit".  With --measure=snippet (the
+ * default) Callgrind counts only the snippet (run valgrind with
+ * --instr-atstart=no to skip instrumenting start-up too).  --measure=all
+ * counts start-up and finalisation as parts of their own.  The hash seed
+ * is fixed (0), so counts repeat run to run.
  *
- * Allocator modes (--mode):
- *   annotate  pymalloc, with every block it serves from its own arenas
- *             reported to Valgrind as a heap block (VALGRIND_MALLOCLIKE_
- *             BLOCK, FREELIKE, RESIZEINPLACE): Massif and Memcheck see
- *             objects, with the real allocator in place.  Blocks pymalloc
- *             hands on to malloc are already visible and are not reported
- *             again: the arenas' address ranges, recorded through
- *             PyObject_SetArenaAllocator, decide.  Needs Python 3.6+.
- *   malloc    every allocation through malloc (PYTHONMALLOC=malloc).
- *             DHAT in valgrind 3.19 ignores MALLOCLIKE requests: use this.
- *   pymalloc  Python's default, untouched; Valgrind sees only pymalloc's
- *             arenas (mmap) and what it passes to malloc.
- * Default: annotate under Valgrind on 3.6+, else pymalloc.
+ * Allocator modes (--mode, embed.c): annotate (pymalloc's blocks reported
+ * to Valgrind; the default under Valgrind on 3.6+), malloc, pymalloc
+ * (the default elsewhere), adhoc (for DHAT's ad-hoc mode).
  *
  * The snippet imports `vg`, built in: vg.phase(name), vg.start(),
  * vg.stop(), vg.snapshot(name), vg.running(), vg.mode.  Outside Valgrind
@@ -35,424 +25,29 @@
 #include <Python.h>
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <time.h>
 
 #include "cli.h"
+#include "embed.h"
 #include "pyframes.h"
-#include "rw.h"
 
 #ifndef RW_PYTHON_EXE		/* baked in by scripts/build-runners */
 #error "build with -DRW_PYTHON_EXE='\"/path/to/python\"'"
 #endif
 
 #define PY3 (PY_MAJOR_VERSION >= 3)
-#define HAVE_ALLOCATOR_API (PY_VERSION_HEX >= 0x03060000)
+#define HAVE_ALLOCATOR_API EMBED_HAVE_ALLOCATOR_API
 #define HAVE_PRECONFIG (PY_VERSION_HEX >= 0x03080000)
-#define EXIT_SKIP 77		/* a snippet that cannot run here: sys.exit(77) */
 
 static const char *prog = "pyrun";
-static enum { MODE_ANNOTATE, MODE_MALLOC, MODE_PYMALLOC, MODE_ADHOC } mode;
-static const char *mode_names[] = { "annotate", "malloc", "pymalloc", "adhoc" };
-#define N_MODES 4
+static enum embed_mode mode;
 static const char *pyframes_map;	/* --pyframes[=FILE] */
 static const char *executable = RW_PYTHON_EXE;	/* --executable: a venv's python */
 static const char *first_phase = "setup";	/* --first-phase */
 static int safe_path;			/* -P: no script folder in sys.path */
 static int measure_all;		/* --measure=all */
-static int print_times;		/* --times */
-
-/* ------------------------------------------------------------------------
- * Phases, with wall times for --times.
- */
-static struct timespec phase_t0;
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* End the current phase (and time it), begin `next`. */
-static void phase(const char *next)
-{
-	if (print_times)
-		fprintf(stderr, "%s: phase %s %.6f s\n", prog, rw_phase_name(),
-			seconds_since(&phase_t0));
-	rw_phase(next);
-	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
-}
-
-/* ------------------------------------------------------------------------
- * pymalloc annotation (--mode=annotate).
- *
- * Arenas are kept sorted by address; each has a table of the requested
- * size of every block that starts in it (one uint16_t per 8 bytes, the
- * smallest alignment pymalloc has used), because Memcheck's
- * RESIZEINPLACE and the definedness fix-ups need the old size.  Tables are
- * mmap'd, not malloc'd, so that Massif does not count them.
- */
-#if HAVE_ALLOCATOR_API
-#define SLOT 8
-
-struct arena {
-	uintptr_t start, end;
-	uint16_t *sizes;	/* requested size of the block at start + SLOT*i */
-};
-
-static struct arena *arenas;
-static size_t n_arenas, cap_arenas;
-static PyObjectArenaAllocator orig_arena;
-
-struct hook {
-	PyMemAllocatorEx orig;	/* the allocator this domain had before */
-};
-static struct hook hook_mem, hook_obj;
-
-/* The arena holding `p`, or NULL: binary search. */
-static struct arena *arena_of(const void *p)
-{
-	uintptr_t a = (uintptr_t)p;
-	size_t lo = 0, hi = n_arenas;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a < arenas[mid].start)
-			hi = mid;
-		else if (a >= arenas[mid].end)
-			lo = mid + 1;
-		else
-			return &arenas[mid];
-	}
-	return NULL;
-}
-
-static uint16_t *size_slot(struct arena *a, const void *p)
-{
-	return &a->sizes[((uintptr_t)p - a->start) / SLOT];
-}
-
-static void *map_pages(size_t bytes)
-{
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Record a new arena; on failure the arena is simply not annotated. */
-static void arena_add(void *p, size_t size)
-{
-	uintptr_t a = (uintptr_t)p;
-	size_t i;
-
-	if (n_arenas == cap_arenas) {
-		size_t cap = cap_arenas ? 2 * cap_arenas : 256;
-		struct arena *t = map_pages(cap * sizeof *t);
-
-		if (t == NULL)
-			return;
-		if (arenas != NULL) {
-			memcpy(t, arenas, n_arenas * sizeof *t);
-			munmap(arenas, cap_arenas * sizeof *t);
-		}
-		arenas = t;
-		cap_arenas = cap;
-	}
-	for (i = n_arenas; i > 0 && arenas[i - 1].start > a; i--)
-		arenas[i] = arenas[i - 1];
-	arenas[i].start = a;
-	arenas[i].end = a + size;
-	arenas[i].sizes = map_pages(size / SLOT * sizeof(uint16_t) + 1);
-	if (arenas[i].sizes == NULL) {	/* undo: leave it unannotated */
-		memmove(&arenas[i], &arenas[i + 1], (n_arenas - i) * sizeof *arenas);
-		return;
-	}
-	n_arenas++;
-}
-
-static void arena_remove(void *p)
-{
-	struct arena *a = arena_of(p);
-	size_t i;
-
-	if (a == NULL || a->start != (uintptr_t)p)
-		return;
-	munmap(a->sizes, (a->end - a->start) / SLOT * sizeof(uint16_t) + 1);
-	i = (size_t)(a - arenas);
-	memmove(&arenas[i], &arenas[i + 1], (n_arenas - i - 1) * sizeof *arenas);
-	n_arenas--;
-}
-
-static void *hook_arena_alloc(void *ctx, size_t size)
-{
-	void *p = orig_arena.alloc(orig_arena.ctx, size);
-
-	(void)ctx;
-	if (p != NULL)
-		arena_add(p, size);
-	return p;
-}
-
-static void hook_arena_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	arena_remove(p);
-	orig_arena.free(orig_arena.ctx, p, size);
-}
-
-/*
- * A block pymalloc just served: report it if it lies in one of its arenas.
- * In adhoc mode, DHAT counts every block served instead, as an ad-hoc
- * event weighing its size (DHAT ignores MALLOCLIKE blocks).
- */
-static void note_alloc(void *p, size_t size, int zeroed)
-{
-	struct arena *a;
-
-	(void)zeroed;		/* unused with -DNVALGRIND */
-	if (mode == MODE_ADHOC) {
-		if (p != NULL)
-			rw_dhat_event(size);
-		return;
-	}
-	if ((a = p != NULL ? arena_of(p) : NULL) == NULL)
-		return;
-	*size_slot(a, p) = (uint16_t)size;
-	rw_malloclike(p, size, zeroed);
-}
-
-static void *hook_malloc(void *ctx, size_t size)
-{
-	struct hook *h = ctx;
-	void *p = h->orig.malloc(h->orig.ctx, size);
-
-	note_alloc(p, size, 0);
-	return p;
-}
-
-static void *hook_calloc(void *ctx, size_t nelem, size_t elsize)
-{
-	struct hook *h = ctx;
-	void *p = h->orig.calloc(h->orig.ctx, nelem, elsize);
-
-	note_alloc(p, nelem * elsize, 1);
-	return p;
-}
-
-/*
- * Memcheck marks a freed block inaccessible, but pymalloc goes on using its
- * memory: it keeps its free-list link in the block.  Before a free, make
- * the bytes addressable again (undefined, as before the block was served)
- * so that pymalloc may write the link.
- */
-static void hook_free(void *ctx, void *p)
-{
-	struct hook *h = ctx;
-	struct arena *a = p != NULL && mode != MODE_ADHOC ? arena_of(p) : NULL;
-
-	if (a != NULL)
-		rw_freelike(p, *size_slot(a, p));
-	h->orig.free(h->orig.ctx, p);
-}
-
-static void *hook_realloc(void *ctx, void *p, size_t size)
-{
-	struct hook *h = ctx;
-	struct arena *a = p != NULL && mode != MODE_ADHOC ? arena_of(p) : NULL;
-	size_t old = a != NULL ? *size_slot(a, p) : 0;
-	void *q = h->orig.realloc(h->orig.ctx, p, size);
-
-	if (q == NULL)
-		return NULL;		/* the old block is untouched */
-	if (mode == MODE_ADHOC) {	/* a resize serves a block of the new size */
-		rw_dhat_event(size);
-		return q;
-	}
-	if (a != NULL && q == p) {	/* resized in place */
-		rw_resizeinplace(p, old, size);
-		*size_slot(a, p) = (uint16_t)size;
-		return q;
-	}
-	if (a != NULL)		/* moved: pymalloc freed the old block */
-		rw_moved(p, old);
-	if ((a = arena_of(q)) != NULL) {
-		/*
-		 * The block holds a copy of the old one's bytes: defined.  When
-		 * the old size is unknown (an unrecorded arena), all of it.
-		 */
-		*size_slot(a, q) = (uint16_t)size;
-		rw_malloclike(q, size, p != NULL);
-		if (size > old && (p == NULL || old != 0))
-			rw_mem_undefined((char *)q + old, size - old);
-	}
-	return q;
-}
-
-static void hook_domain(PyMemAllocatorDomain domain, struct hook *h)
-{
-	PyMemAllocatorEx a = { h, hook_malloc, hook_calloc, hook_realloc, hook_free };
-
-	PyMem_GetAllocator(domain, &h->orig);
-	PyMem_SetAllocator(domain, &a);
-}
-
-/*
- * Install the hooks before the interpreter allocates anything through
- * pymalloc: a block must be reported if, and only if, it was served after
- * its arena was recorded, so that every free matches a report.
- */
-static void annotate_pymalloc(void)
-{
-	PyObjectArenaAllocator a = { NULL, hook_arena_alloc, hook_arena_free };
-
-	PyObject_GetArenaAllocator(&orig_arena);
-	PyObject_SetArenaAllocator(&a);
-	hook_domain(PYMEM_DOMAIN_MEM, &hook_mem);
-	hook_domain(PYMEM_DOMAIN_OBJ, &hook_obj);
-}
-
-#if !HAVE_PRECONFIG
-/* --mode=malloc before 3.8: the MEM and OBJ domains use the raw allocator. */
-static void use_malloc(void)
-{
-	PyMemAllocatorEx raw;
-
-	PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &raw);
-	PyMem_SetAllocator(PYMEM_DOMAIN_MEM, &raw);
-	PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, &raw);
-}
-#endif
-#endif /* HAVE_ALLOCATOR_API */
-
-/* ------------------------------------------------------------------------
- * The vg module.
- */
-
-/* Phase names become file names and Callgrind labels: keep them tokens. */
-static const char *keep_name(const char *name)
-{
-	static char *names[256];
-	static int n;
-	const char *c;
-
-	if (*name == '\0' || strlen(name) > 64)
-		goto bad;
-	for (c = name; *c; c++)
-		if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
-		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
-			goto bad;
-	for (int i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return names[i];
-	if (n == (int)(sizeof names / sizeof *names)) {
-		PyErr_SetString(PyExc_ValueError, "vg: more than 256 phase names");
-		return NULL;
-	}
-	if ((names[n] = strdup(name)) == NULL) {
-		PyErr_NoMemory();
-		return NULL;
-	}
-	return names[n++];
-bad:
-	PyErr_Format(PyExc_ValueError, "vg: phase name '%s' must be 1-64 of "
-		     "A-Z a-z 0-9 _ -", name);
-	return NULL;
-}
-
-static PyObject *vg_phase(PyObject *self, PyObject *args)
-{
-	const char *name;
-
-	(void)self;
-	if (!PyArg_ParseTuple(args, "s:phase", &name) || !(name = keep_name(name)))
-		return NULL;
-	phase(name);
-	Py_RETURN_NONE;
-}
-
-/*
- * vg.start(), vg.stop(): Callgrind's collection, not its instrumentation:
- * a toggle costs next to nothing and keeps the call context, where
- * switching instrumentation would flush every translation (6 ms a pair).
- */
-static PyObject *vg_start(PyObject *self, PyObject *args)
-{
-	(void)self, (void)args;
-	rw_collect_start();
-	Py_RETURN_NONE;
-}
-
-static PyObject *vg_stop(PyObject *self, PyObject *args)
-{
-	(void)self, (void)args;
-	rw_collect_stop();
-	Py_RETURN_NONE;
-}
-
-static PyObject *vg_snapshot(PyObject *self, PyObject *args)
-{
-	const char *name;
-
-	(void)self;
-	if (!PyArg_ParseTuple(args, "s:snapshot", &name) || !(name = keep_name(name)))
-		return NULL;
-	rw_snapshot(name);
-	Py_RETURN_NONE;
-}
-
-static PyObject *vg_running(PyObject *self, PyObject *args)
-{
-	(void)self, (void)args;
-	return PyBool_FromLong(rw_on_valgrind());
-}
-
-static PyMethodDef vg_methods[] = {
-	{ "phase", vg_phase, METH_VARARGS,
-	  "phase(name): end the current phase, begin `name` (a Callgrind part,\n"
-	  "a Massif snapshot at the boundary)." },
-	{ "start", vg_start, METH_NOARGS, "start(): Callgrind starts counting." },
-	{ "stop", vg_stop, METH_NOARGS, "stop(): Callgrind stops counting." },
-	{ "snapshot", vg_snapshot, METH_VARARGS,
-	  "snapshot(name): a Massif detailed snapshot, named." },
-	{ "running", vg_running, METH_NOARGS,
-	  "running(): True under Valgrind." },
-	{ NULL, NULL, 0, NULL }
-};
-
-static const char vg_doc[] =
-	"rangewall's measurement marks; no-ops outside Valgrind.";
-
-#if PY3
-static struct PyModuleDef vg_def = {
-	PyModuleDef_HEAD_INIT, "vg", vg_doc, -1, vg_methods,
-	NULL, NULL, NULL, NULL
-};
-
-static PyObject *init_vg(void)
-{
-	PyObject *m = PyModule_Create(&vg_def);
-
-	if (m != NULL && PyModule_AddStringConstant(m, "mode", mode_names[mode]) < 0)
-		Py_CLEAR(m);
-	return m;
-}
-#else
-static void init_vg(void)
-{
-	PyObject *m = Py_InitModule3("vg", vg_methods, vg_doc);
-
-	if (m != NULL)
-		PyModule_AddStringConstant(m, "mode", (char *)mode_names[mode]);
-}
-#endif
 
 /* ------------------------------------------------------------------------
  * Running the snippet.
@@ -565,11 +160,7 @@ static int run_snippet(const char *path, const char *code, const char *module)
 	 * dropped now), so the boundary is a Massif snapshot only, and
 	 * counting starts here.
 	 */
-	phase(first_phase);
-	if (!measure_all) {
-		rw_zero();
-		rw_measure_start();
-	}
+	embed_start(first_phase, measure_all);
 	if (runpy != NULL) {
 		res = PyObject_CallMethod(runpy, "_run_module_as_main", "si", module, 1);
 		Py_DECREF(runpy);
@@ -578,9 +169,7 @@ static int run_snippet(const char *path, const char *code, const char *module)
 	} else {
 		res = PyRun_StringFlags(code, Py_file_input, globals, globals, NULL);
 	}
-	phase("finalize");
-	if (!measure_all)
-		rw_measure_stop();
+	embed_finalize(measure_all);
 	if (res != NULL) {
 		Py_DECREF(res);
 		return 0;
@@ -612,8 +201,8 @@ static int start_python(int argc, char **argv)
 	if (PyStatus_Exception(st))
 		Py_ExitStatusException(st);
 	if (mode == MODE_ANNOTATE || mode == MODE_ADHOC)
-		annotate_pymalloc();
-	if (PyImport_AppendInittab("vg", init_vg) < 0)
+		embed_annotate();
+	if (PyImport_AppendInittab("vg", embed_init_vg) < 0)
 		return -1;
 
 	PyConfig_InitPythonConfig(&config);
@@ -631,6 +220,11 @@ static int start_python(int argc, char **argv)
 	return 0;
 }
 #else
+/* The name Py_SetProgramName holds until Py_Finalize, then freed. */
+#if PY3
+static wchar_t *program_name;
+#endif
+
 static int start_python(int argc, char **argv)
 {
 	setenv("PYTHONHASHSEED", "0", 1);
@@ -639,13 +233,13 @@ static int start_python(int argc, char **argv)
 	wchar_t *name;
 
 	if (mode == MODE_MALLOC)
-		use_malloc();
+		embed_use_malloc();
 	else if (mode == MODE_ANNOTATE || mode == MODE_ADHOC)
-		annotate_pymalloc();
+		embed_annotate();
 	/* After the hooks: in 3.6 this allocates through pymalloc. */
-	if (PyImport_AppendInittab("vg", init_vg) < 0)
+	if (PyImport_AppendInittab("vg", embed_init_vg) < 0)
 		return -1;
-	name = Py_DecodeLocale(executable, NULL);
+	name = program_name = Py_DecodeLocale(executable, NULL);
 	if (name == NULL)
 		return -1;
 	Py_SetProgramName(name);
@@ -655,7 +249,7 @@ static int start_python(int argc, char **argv)
 			return -1;
 	PySys_SetArgvEx(argc < 256 ? argc : 256, wargv, 0);
 #else
-	if (PyImport_AppendInittab("vg", init_vg) < 0)
+	if (PyImport_AppendInittab("vg", embed_init_vg) < 0)
 		return -1;
 	Py_SetProgramName((char *)executable);
 	Py_Initialize();
@@ -710,9 +304,9 @@ static void usage(FILE *to)
 int main(int argc, char **argv)
 {
 	const char *code = NULL, *path = NULL, *module = NULL;
+	const char *times = NULL, *started = NULL;
 	int i, status, mode_set = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &phase_t0);
 	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -721,10 +315,10 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strncmp(a, "--mode=", 7)) {
-			for (mode_set = 0; mode_set < N_MODES; mode_set++)
-				if (!strcmp(a + 7, mode_names[mode_set]))
+			for (mode_set = 0; mode_set < EMBED_N_MODES; mode_set++)
+				if (!strcmp(a + 7, embed_mode_names[mode_set]))
 					break;
-			if (mode_set == N_MODES)
+			if (mode_set == EMBED_N_MODES)
 				cli_usage_error(prog, "unknown mode '%s' (allowed: annotate, malloc, "
 					  "pymalloc, adhoc)", a + 7);
 			mode = mode_set;
@@ -740,9 +334,13 @@ int main(int argc, char **argv)
 		} else if (!strncmp(a, "--measure=", 10)) {
 			cli_usage_error(prog, "unknown --measure '%s' (allowed: snippet, all)", a + 10);
 		} else if (!strcmp(a, "--times")) {
-			print_times = 1;
+			times = "-";
+		} else if (!strncmp(a, "--times=", 8) && a[8] != '\0') {
+			times = a + 8;
+		} else if (!strncmp(a, "--started=", 10) && a[10] != '\0') {
+			started = a + 10;
 		} else if (!strcmp(a, "--requests=no")) {
-			rw_silence();
+			embed_silence();
 		} else if (!strcmp(a, "-P")) {
 			safe_path = 1;
 		} else if (!strncmp(a, "--executable=", 13) && a[13] != '\0') {
@@ -762,6 +360,11 @@ int main(int argc, char **argv)
 				code = argv[++i];
 			else
 				module = argv[++i];
+			break;
+		} else if (!strcmp(a, "--")) {	/* then the snippet, whatever its name */
+			if (i + 1 == argc)
+				cli_usage_error(prog, "-- needs a snippet's path");
+			path = argv[++i];
 			break;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			cli_usage_error(prog, "unknown option '%s' (see %s --help)", a, prog);
@@ -785,12 +388,14 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	if (!mode_set)
-		mode = HAVE_ALLOCATOR_API && rw_on_valgrind() ? MODE_ANNOTATE : MODE_PYMALLOC;
+		mode = HAVE_ALLOCATOR_API && embed_on_valgrind() ? MODE_ANNOTATE : MODE_PYMALLOC;
 	if (!HAVE_ALLOCATOR_API && mode != MODE_PYMALLOC)
 		cli_usage_error(prog, "--mode=%s needs Python 3.6+ (PyMem_SetAllocator); "
-			  "Python %s has only pymalloc", mode_names[mode], PY_VERSION);
+			  "Python %s has only pymalloc", embed_mode_names[mode], PY_VERSION);
+	embed_set_mode(mode);
+	embed_options(times, started);
 	if (mode == MODE_ADHOC)
-		rw_silence();	/* DHAT warns at every request but its own */
+		embed_silence();	/* DHAT warns at every request but its own */
 #if !RW_HAVE_PYFRAMES
 	if (pyframes_map != NULL)
 		cli_usage_error(prog, "--pyframes needs CPython 3.6+ with the GIL on x86-64 (a "
@@ -804,7 +409,7 @@ int main(int argc, char **argv)
 #endif
 
 	if (!measure_all)
-		rw_instrumenting_at_start(0);	/* until the snippet starts */
+		embed_snippet_only();	/* instrumenting once the snippet starts */
 
 	/* sys.argv: the snippet (or "-c", "-m") and what follows it. */
 	if (code != NULL || module != NULL)
@@ -830,7 +435,10 @@ int main(int argc, char **argv)
 #else
 	Py_Finalize();
 #endif
-	phase("exit");		/* rw_phase_end(), timed */
+#if PY3 && !HAVE_PRECONFIG
+	PyMem_RawFree(program_name);
+#endif
+	embed_exit();
 #if RW_HAVE_PYFRAMES
 	if (pyframes_map != NULL && pyframes_finish() < 0) {
 		fprintf(stderr, "%s: error: --pyframes: cannot write '%s': %s\n", prog,
@@ -840,3 +448,4 @@ int main(int argc, char **argv)
 #endif
 	return status;
 }
+

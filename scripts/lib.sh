@@ -243,6 +243,17 @@ rw_skip() { echo "!$1 $2"; }
 # rw_is_py BENCH: true for py-X@TAG.
 rw_is_py() { case $1 in py-*@*) return 0 ;; esac; return 1; }
 
+# rw_py_version BENCH: X.Y of py-X@TAG's Python (the rangewall command's:
+# RW_USER_PYVER), from its runner's .python line.
+rw_py_version() {
+	if [ -n "${RW_USER_PYVER:-}" ]; then
+		_pv=$RW_USER_PYVER
+	else
+		read -r _ _pv _ <"$(rw_bench_bin "$1").python" || return 1
+	fi
+	printf '%s\n' "${_pv%.*}"
+}
+
 # rw_py_mode BENCH: the runner's allocator mode for BENCH: MODE if set,
 # else the driver's RW_MODE_DEFAULT; Python 2 has only pymalloc.
 rw_py_mode() {
@@ -389,7 +400,7 @@ rw_check_args() {
 	[ -z "$CHUNK" ] || CHUNK=$(rw_count CHUNK "$CHUNK" 1000000000000) || exit 2
 	for _b in $BENCHES; do
 		rw_writes_fit "$_b"
-		[ "$(rw_field "$_b" program)" != SNIPPET ] || [ -n "${RW_USER_MODULE:-}" ] ||
+		[ "$(rw_field "$_b" program)" != SNIPPET ] || [ -n "${RW_USER:-}" ] ||
 			rw_check_snippet
 	done
 }
@@ -520,15 +531,16 @@ rw_bench_cmd() {
 
 # rw_user_cmd RUNNER [RUNNER-OPTION...]: the command that runs the user's
 # program (the rangewall command): RUNNER in the mode the driver wants,
-# started as RW_USER_EXE (a virtualenv's python), its first phase "main",
-# then SNIPPET or -m RW_USER_MODULE; rw_run adds the user's arguments
-# (RW_USER_ARGS, quoted words), which may hold blanks.
+# its first phase "main", then the word @program@, which rw_run_user
+# replaces with the program and its arguments (words that may hold any
+# character).  With RW_USER_HOOK (Python 3.8+) RUNNER is not run: the
+# user's own python runs the program, and rw_run_user gives the runner's
+# options to the hook (pyembed/hook.c) through the environment.
 rw_user_cmd() {
 	_ub=$1
 	shift
 	echo "$_ub --mode=$(rw_py_mode "py-snippet@${_ub##*-}")${MEASURE:+ --measure=$MEASURE}$(rw_pyframes_opt)" \
-		"${RW_USER_EXE:+--executable=$RW_USER_EXE} --first-phase=main $*" \
-		"$(if [ -n "${RW_USER_MODULE:-}" ]; then echo "-m $RW_USER_MODULE"; else echo "$SNIPPET"; fi)"
+		"--first-phase=main $* @program@"
 }
 
 # rw_stack_opt massif|callers: with PYFRAMES=yes, stacks deep enough to
@@ -642,31 +654,79 @@ rw_run() {
 
 # rw_pyrename: after a run of the runner with --pyframes, its map applied to
 # the tools' outputs (scripts/pyrename): Python functions by name.
+# A function entered past the runner's hook (pyembed/pyframes.c) makes the
+# calls inexact: said now, and kept for the context (RW_PYFRAMES_WARNING).
+RW_PYFRAMES_WARNING=''
 rw_pyrename() {
 	[ -n "${RW_RUN:-}" ] && [ -f "$RW_RUN/pyframes.map" ] || return 0
-	"$PYTHON3" "$RW_ROOT/scripts/pyrename" "$RW_RUN" >/dev/null 2>"$RW_RUN/pyrename.log" || {
+	_pr=$("$PYTHON3" "$RW_ROOT/scripts/pyrename" "$RW_RUN" 2>"$RW_RUN/pyrename.log") || {
 		note "could not name the Python functions: $(tail -n 1 "$RW_RUN/pyrename.log")"
 		return 1
 	}
+	RW_PYFRAMES_WARNING=$(printf '%s\n' "$_pr" | sed -n 's/^warning: //p')
 	[ -s "$RW_RUN/pyrename.log" ] || rm -f "$RW_RUN/pyrename.log"
 }
 
 # rw_run_user CMD...: rw_run for the rangewall command: CMD and the user's
-# arguments in the user's folder, with the user's stdin, stdout and stderr
+# program in the user's folder, with the user's stdin, stdout and stderr
 # (the driver's own redirections give way), in the user's environment (but
 # for what the runner itself ignores) or, with RW_CLEAN_ENV, the suite's.
+# CMD holds the runner's command (rw_user_cmd), which becomes either the
+# runner with the program (RW_USER_ARGV: the program and its arguments,
+# quoted words), or, with RW_USER_HOOK, the user's python with the hook
+# preloaded (RANGEWALL_* settings).  The run's files go in RW_RUN; the
+# program's start is marked there (rw_started).
 rw_run_user() {
-	eval "set -- \"\$@\" ${RW_USER_ARGS:-}"
+	_rs=$RW_RUN/.started
+	rm -f "$_rs"
+	_n=$# _in_runner='' _env=''
+	for _a in "$@"; do
+		case $_in_runner:$_a in
+		:"$RW_BUILD"/pyembed/pyrun-*)
+			_in_runner=1
+			[ -n "${RW_USER_HOOK:-}" ] || set -- "$@" "$_a" ;;
+		1:--mode=* | 1:--measure=* | 1:--pyframes=* | 1:--first-phase=* | 1:--times=* | 1:--requests=*)
+			if [ -n "${RW_USER_HOOK:-}" ]; then
+				_k=${_a%%=*} _k=$(printf '%s' "${_k#--}" | tr a-z- A-Z_)
+				_env="$_env RANGEWALL_$_k=$(rw_quote "${_a#*=}")"
+			else
+				set -- "$@" "$_a"
+			fi ;;
+		1:@program@)
+			_in_runner=
+			if [ -n "${RW_USER_HOOK:-}" ]; then
+				_env="$_env RANGEWALL_STARTED=$(rw_quote "$_rs")"
+				eval "set -- \"\$@\" $(rw_quote "$RW_USER_EXE") ${RW_USER_ARGV:-}"
+			else
+				set -- "$@" "--executable=$RW_USER_EXE" "--started=$_rs"
+				eval "set -- \"\$@\" ${RW_USER_ARGV:-}"
+			fi ;;
+		*) set -- "$@" "$_a" ;;
+		esac
+	done
+	shift "$_n"
+	if [ -n "${RW_USER_HOOK:-}" ]; then
+		_pre=$RW_BUILD/pyembed/rangewall-preload.so
+		_env="$_env LD_PRELOAD=$(rw_quote "${LD_PRELOAD:+$LD_PRELOAD:}$_pre")"
+		_env="$_env RANGEWALL_HOOK=$(rw_quote "$RW_BUILD/pyembed/pyhook-$RW_USER_TAG.so")"
+		_env="$_env RANGEWALL_PYTHON=$(rw_quote "$RW_USER_PYVER") RANGEWALL_PYDEBUG=$RW_USER_PYDEBUG"
+		[ -z "${RW_CHILDREN:-}" ] || _env="$_env RANGEWALL_CHILDREN=yes"
+		eval "set -- $_env \"\$@\""
+		[ -n "${RW_CLEAN_ENV:-}" ] || set -- env "$@"
+	fi
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		for _v in $RW_KEEP_ENV VIRTUAL_ENV; do
 			eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
 		done
 		set -- env -i "PATH=$RW_PATH" ${RW_LIBDIRS:+"LD_LIBRARY_PATH=$RW_LIBDIRS"} "$@"
 	fi
-	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
-}${_q% }"
-	(cd "$RW_USER_CWD" && exec "$@") <&7 >&8 2>&9 &
+}$(for _a in "$@"; do printf '%s ' "$(rw_quote "$_a")"; done | sed 's/ $//')"
+	if [ -n "${RW_STDIN_FILE:-}" ]; then	# walltime: the same stdin each run
+		(cd "$RW_USER_CWD" && exec "$@") <"$RW_STDIN_FILE" >&8 2>&9 &
+	else
+		(cd "$RW_USER_CWD" && exec "$@") <&7 >&8 2>&9 &
+	fi
 	RW_CHILD=$!
 	wait "$RW_CHILD"
 	_s=$?
@@ -678,8 +738,20 @@ rw_run_user() {
 		done
 	fi
 	RW_CHILD=
+	# The program never started (python could not open it, say): say so,
+	# and let no result replace a kept one.
+	if [ ! -e "$_rs" ]; then
+		RW_NOT_STARTED=$_s
+		return 125
+	fi
+	rm -f "$_rs"
 	rw_pyrename || return 125
 	return "$_s"
+}
+
+# rw_quote WORD: WORD quoted for the shell ('...'), whatever it holds.
+rw_quote() {
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
 }
 
 # rw_post SCRIPT [ARG...] DIR: scripts/SCRIPT on a result's folder; its
@@ -790,15 +862,22 @@ rw_bench_context() {
 	echo "mode: $_mode"
 	echo "measure: $_measure"
 	rw_is_py "$1" && echo "pyframes: ${PYFRAMES:-no}"
+	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
 	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
 	rw_binary_context "$1"
 }
 
 # rw_binary_context BENCH: the binary that ran, its build flags and, for a
-# py-* benchmark, the runner's Python (from the .python file beside it).
+# py-* benchmark, the runner's Python (from the .python file beside it);
+# with the hook, the user's python and the hook's flags.
 rw_binary_context() {
-	echo "binary: $(rw_bench_bin "$1")"
-	echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
+	if [ -n "${RW_USER_HOOK:-}" ]; then
+		echo "binary: $RW_USER_EXE"
+		echo "build flags: $(cat "$RW_BUILD/pyembed/pyhook-$RW_USER_TAG.so.flags" 2>/dev/null)"
+	else
+		echo "binary: $(rw_bench_bin "$1")"
+		echo "build flags: $(cat "$(rw_bench_bin "$1").flags" 2>/dev/null)"
+	fi
 	if rw_is_py "$1"; then
 		_py=$(cat "$(rw_bench_bin "$1").python" 2>/dev/null)
 		echo "python: $_py"
@@ -817,13 +896,21 @@ rw_user_context() {
 	else
 		echo "program: $SNIPPET"
 	fi
-	echo "args: $(eval "set -- ${RW_USER_ARGS:-}"; for _a in "$@"; do printf '%s ' "$_a"; done | sed 's/ $//')"
+	echo "args: $(eval "set -- ${RW_USER_ARGV:-}"; shift 2	# -- SCRIPT, or -m MODULE
+		for _a in "$@"; do printf '%s ' "$_a"; done | sed 's/ $//')"
 	echo "cwd: $RW_USER_CWD"
 	echo "venv: ${RW_USER_VENV:--}"
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		echo "environment: env -i (PATH=$RW_PATH${RW_LIBDIRS:+, LD_LIBRARY_PATH=$RW_LIBDIRS}; $RW_KEEP_ENV VIRTUAL_ENV kept)"
+	elif [ -n "${RW_USER_HOOK:-}" ]; then
+		echo "environment: the user's, with PYTHONHASHSEED=0 (PYTHONMALLOC and PYTHONPERFSUPPORT removed: the mode decides)"
 	else
 		echo "environment: the user's (the runner ignores PYTHONMALLOC, PYTHONHASHSEED, PYTHONPERFSUPPORT)"
+	fi
+	if [ -n "${RW_USER_HOOK:-}" ]; then
+		echo "interpreter: the user's own python, $RW_USER_EXE ($(readlink -f "$RW_USER_EXE")), with rangewall's hook preloaded ($RW_BUILD/pyembed/pyhook-$RW_USER_TAG.so)"
+	else
+		echo "interpreter: rangewall's runner, $(rw_bench_bin "$1"), embedding the Python's shared library in place of $RW_USER_EXE"
 	fi
 	echo "unit: -"
 	echo "n: -"
@@ -832,6 +919,7 @@ rw_user_context() {
 	echo "mode: $(rw_py_mode "$1")"
 	echo "measure: ${MEASURE:-snippet}"
 	echo "pyframes: ${PYFRAMES:-no}"
+	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
 	rw_binary_context "$1"
 }
 
@@ -940,7 +1028,8 @@ rw_for_each_bench() {
 				"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
 		fi
 		rw_progress_start "$_fe_line"
-		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0
+		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0 RW_PYFRAMES_WARNING=''
+		RW_NOT_STARTED=
 		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
 		# The run's files into the result (rw_bench_cmd's links left out).
 		find "$RW_RUN" -maxdepth 1 -type l -delete
@@ -964,11 +1053,21 @@ rw_for_each_bench() {
 		fi
 		_fe_t=$(($(date +%s) - _fe_t0))
 		if [ "$_fe_s" -eq 0 ]; then
+			case $RW_SUMMARY in *"WARNING: "*) ;; *)
+				[ -z "$RW_PYFRAMES_WARNING" ] ||
+					RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }WARNING: $RW_PYFRAMES_WARNING" ;;
+			esac
 			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
 			[ "$RW_PROGRAM_STATUS" -eq 0 ] ||
 				RW_SUMMARY="the program exited $RW_PROGRAM_STATUS; ${RW_SUMMARY:-its result kept}"
 			[ -z "${RW_USER:-}" ] || RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }results in $_fe_dir/$TOOL/"
 			rw_progress_end "$_fe_line" "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
+		elif [ -n "${RW_NOT_STARTED:-}" ]; then
+			# The rangewall command: python could not start the program.
+			rw_progress_end "$_fe_line" "the program did not start (python exited $RW_NOT_STARTED); kept the previous result, if any, in $_fe_dir/$TOOL"
+			rm -rf "$RW_TMP"
+			RW_TMP=
+			exit "$RW_NOT_STARTED"
 		elif [ "$_fe_s" -eq 77 ] && rw_is_py "$_fe_b"; then
 			# The snippet said it cannot run here (sys.exit(77)).
 			rw_progress_end "$_fe_line" \
