@@ -216,9 +216,14 @@ test-deps:
 	@scripts/deps test
 
 # --- test -------------------------------------------------------------------
-.PHONY: test
+# Two tiers: test, the fast one (small sizes, at most 5 minutes here), and
+# test-full, which adds tests/full/ (real programs on every Python found).
+.PHONY: test test-full
 test: test-deps build
 	@tests/run
+test-full: build
+	@scripts/deps full
+	@tests/run --full
 
 # --- install ----------------------------------------------------------------
 # The rangewall command, its drivers and the runners built here, in
@@ -284,7 +289,9 @@ help:
 	@echo '               rangewall massif app.py ARGS... in any project'
 	@echo '  uninstall  - remove every file install put there'
 	@echo 'Test:'
-	@echo '  test       - the test suite at small sizes (ends "N passed, N failed")'
+	@echo '  test       - the fast tier: the test suite at small sizes (ends "N passed,'
+	@echo '               N failed, N skipped"; each file'"'"'s time before)'
+	@echo '  test-full  - the fast tier and tests/full/: real programs on every Python'
 	@echo 'Clean:'
 	@echo '  clean      - remove $(BUILD)/'
 	@echo '  clean-results - remove everything in $(RESULTS)/ but its README'

@@ -5,7 +5,7 @@
 # raw outputs.  Nothing writes to the project's results/.
 
 export ROOT
-ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# this file is in tests/
 
 # setup_results: a fresh $RESULTS for this file (call from setup_file).
 setup_results() {
@@ -49,4 +49,45 @@ need_python() {
 		how=$("$ROOT"/scripts/pythons --hint "$1")
 		skip "needs Python $1, not found here ($("$ROOT"/scripts/pythons all | awk '{ printf "%s%s", s, $1; s = ", " }')); $how"
 	fi
+}
+
+# py3_tags: the tags of every Python 3.6+ with the GIL found here (those
+# --pyframes serves), as one line.
+py3_tags() {
+	"$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $2 !~ /^3\.[0-5]\./ &&
+		$6 !~ /free-threaded/ { print $1 }' | paste -sd' ' -
+}
+
+# build_plant TAG DIR: tests/plant/rwplant.c built for Python TAG in DIR,
+# with plant.py beside it.
+build_plant() {
+	_cfg=$("$ROOT"/scripts/pythons "$1" | awk '{ print $3 }')
+	# shellcheck disable=SC2046 # the include flags are words
+	mkdir -p "$2" && cp "$ROOT/tests/plant/plant.py" "$2/" &&
+		cc -shared -fPIC -g -O0 $("$_cfg" --includes) "$ROOT/tests/plant/rwplant.c" \
+			-o "$2/rwplant$("$_cfg" --extension-suffix)"
+}
+
+# check_clean DIR: a memcheck result of a clean program: 0 errors, no
+# leak record of any kind.
+check_clean() {
+	grep -qx 'errors: 0' "$1/summary.txt" || { cat "$1/summary.txt" >&2; return 1; }
+	equals 0 "$(grep -c 'loss record' "$1/memcheck.log")"
+}
+
+# check_planted DIR: a memcheck --pyframes result of plant.py planted:
+# exactly four errors, each planted one once, in its C function, with the
+# Python function that called it on its stack.
+check_planted() {
+	grep -qx 'errors: 4' "$1/summary.txt" || { cat "$1/summary.txt" >&2; return 1; }
+	# error kind, then its frames, one line an error
+	awk '/^==[0-9]+== ([A-Z][a-z]|[0-9,]+ bytes in )/ { if (e != "") print e; e = $0; next }
+		/^==[0-9]+==    (at|by) / { e = e " | " $0; next }
+		{ if (e != "") print e; e = "" }' "$1/memcheck.log" >"$BATS_TEST_TMPDIR/errors"
+	for want in 'Conditional jump .* uninit (rwplant.c:[0-9]*) .* py:check_uninit ' \
+		'Invalid read of size 4 .* use_after_free (rwplant.c:[0-9]*) .* py:check_use_after_free ' \
+		'Invalid read of size 8 .* PyBytes_FromStringAndSize .* freed_to_api (rwplant.c:[0-9]*) .* py:check_freed_to_api ' \
+		'1,000 bytes in 1 blocks are definitely lost .* leak (rwplant.c:[0-9]*) .* py:check_leak '; do
+		equals 1 "$(grep -c -- "$want" "$BATS_TEST_TMPDIR/errors")" || { echo "$want" >&2; return 1; }
+	done
 }
