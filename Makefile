@@ -179,8 +179,11 @@ sweep: deps build
 		$(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS)
 
 # --- build ------------------------------------------------------------------
-.PHONY: build cbuild runners
-build: cbuild runners nvalgrind
+.PHONY: build cbuild runners build-deps
+build: build-deps
+	@$(MAKE) --no-print-directory cbuild runners nvalgrind
+build-deps:
+	@scripts/deps build
 cbuild: $(BINS)
 
 # The embedded-CPython runner, once per Python found (scripts/pythons), or

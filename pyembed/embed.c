@@ -4,7 +4,7 @@
  * what Callgrind counts of them (embed.h lists the calls).  The one file
  * of each program that includes c/rw.h.
  *
- * Phases.  Start-up, then the program ("setup", or the first phase the
+ * Phases.  Start-up, then the program ("main", or the first phase the
  * caller names, until its first vg.phase("name"); then each named phase),
  * then "finalize" (Py_Finalize), then "exit".  Each boundary is an
  * rw_phase() (c/rw.h): a Callgrind part and a Massif detailed snapshot.

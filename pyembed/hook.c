@@ -42,7 +42,7 @@
 
 static const char *first_phase = "main";
 static int measure_all, program_started;
-static char pyframes_map[4096];
+static const char *pyframes_map = "";
 
 static void fail(const char *what, const char *value)
 {
@@ -58,22 +58,6 @@ static const char *setting(const char *name)
 	const char *v = getenv(name);
 
 	return v != NULL && *v != '\0' ? strdup(v) : NULL;
-}
-
-/* PATH with each "%p" the process id, in `out`. */
-static void expand_pid(const char *path, char *out, size_t size)
-{
-	size_t n = 0;
-
-	for (; *path != '\0' && n + 24 < size; path++) {
-		if (path[0] == '%' && path[1] == 'p') {
-			n += (size_t)snprintf(out + n, size - n, "%ld", (long)getpid());
-			path++;
-		} else {
-			out[n++] = *path;
-		}
-	}
-	out[n] = '\0';
 }
 
 /* ------------------------------------------------------------------------
@@ -166,7 +150,7 @@ int rangewall_hook_init(void)
 		first_phase = first;
 	if (map != NULL) {
 #if RW_HAVE_PYFRAMES
-		expand_pid(map, pyframes_map, sizeof pyframes_map);
+		pyframes_map = map;
 #else
 		fail("--pyframes needs a Python with the GIL on x86-64; not", Py_GetVersion());
 #endif
@@ -194,7 +178,6 @@ int rangewall_hook_init(void)
 		fail("cannot add an audit hook to", Py_GetVersion());
 	free((void *)mode);
 	free((void *)measure);
-	free((void *)map);
 	free((void *)requests);
 	return 0;
 }

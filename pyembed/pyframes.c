@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #if PY_VERSION_HEX < 0x030B0000
 #include <frameobject.h>
@@ -534,7 +535,20 @@ static void set_hook(rw_evalfn fn)
 
 int pyframes_start(const char *path)
 {
-	map_path = path;
+	static char expanded[4096];
+	size_t n = 0;
+
+	/* "%p": the process id, as in Valgrind's own file names (--children) */
+	for (; *path != '\0' && n + 24 < sizeof expanded; path++) {
+		if (path[0] == '%' && path[1] == 'p') {
+			n += (size_t)snprintf(expanded + n, sizeof expanded - n, "%ld", (long)getpid());
+			path++;
+		} else {
+			expanded[n++] = *path;
+		}
+	}
+	expanded[n] = '\0';
+	map_path = expanded;
 	if ((extra_index = request_index(NULL)) < 0)
 		return -1;
 	guard_start();

@@ -8,7 +8,8 @@
  * (the stubs are x86-64 code).
  *
  *   pyframes_start(PATH)  install the hook (after Py_Initialize); the map
- *                         goes to PATH at the end.  -1 on failure.
+ *                         goes to PATH at the end, each "%p" in it the
+ *                         process id.  -1 on failure.
  *   pyframes_resolve()    before Py_Finalize: qualified names for 3.6-3.10
  *   pyframes_finish()     after Py_Finalize: write the map.  -1 on failure.
  */

@@ -6,7 +6,7 @@
  * snippets run here; a user's program runs in its own python with the
  * hook (hook.c) where that Python has audit hooks (3.8+), here before.
  *
- * Phases (embed.c).  Interpreter start-up, then the snippet -- "setup"
+ * Phases (embed.c).  Interpreter start-up, then the snippet -- "main"
  * until its first vg.phase("name"), then each named phase -- then
  * "finalize" (Py_Finalize), then "exit".  With --measure=snippet (the
  * default) Callgrind counts only the snippet (run valgrind with
@@ -45,7 +45,7 @@ static const char *prog = "pyrun";
 static enum embed_mode mode;
 static const char *pyframes_map;	/* --pyframes[=FILE] */
 static const char *executable = RW_PYTHON_EXE;	/* --executable: a venv's python */
-static const char *first_phase = "setup";	/* --first-phase */
+static const char *first_phase = "main";	/* --first-phase */
 static int safe_path;			/* -P: no script folder in sys.path */
 static int measure_all;		/* --measure=all */
 
@@ -287,7 +287,7 @@ static void usage(FILE *to)
 		"                   -P; the suite's own snippets)\n"
 		"  --executable=PYTHON  the python the interpreter starts as: a\n"
 		"                   virtualenv's bin/python finds its packages\n"
-		"  --first-phase=NAME  the snippet's first phase (default setup)\n"
+		"  --first-phase=NAME  the snippet's first phase (default main)\n"
 		"  --times          print each phase's wall time to stderr\n"
 		"  --requests=no    issue no Callgrind requests (for DHAT, which\n"
 		"                   warns at each one; use with --mode=malloc)\n"

@@ -498,7 +498,7 @@ rw_bench_bin() {
 # pymalloc's later blocks (measured: 10,000,000 ints freed in 570,769,494 Ir
 # from one clone, 570,144,862 from another).  So the tool runs in a folder
 # whose path has the same length wherever the suite lives (RW_RUN, in
-# TMPDIR), the binary through a link there (./c-range, ./pyrun-3.11), and
+# /tmp), the binary through a link there (./c-range, ./pyrun-3.11), and
 # the suite's own snippet from a copy there, by its bare name: the same
 # strings in every clone.  The copy stays in the result; the links are
 # removed after the run (rw_for_each_bench).  A user's SNIPPET runs where
@@ -607,13 +607,18 @@ rw_ltrace_status() {
 # files can be named as they will stay (callgrind.out, not a temporary
 # path), and record it for the context file; return its status.  Its
 # standard output and error go where the caller redirects them.
-# CMD runs in a fixed environment (env -i, RW_KEEP_ENV kept): the
-# instructions a program spends at start-up depend on the environment's
-# size, and make -j2 or a longer $PWD would otherwise change the counts.
-# PATH is Debian's default, whatever the caller's: the profiled program
-# sees the same environment on every machine; the tools are found first.
-RW_KEEP_ENV="HOME LANG TMPDIR VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
+# CMD runs in a fixed environment: env -i, then RW_FIXED_ENV, whatever the
+# caller has, and RW_KEEP_ENV's variables where the caller set them (the
+# Valgrind options a user chose; the drivers' own settings).  The counts
+# follow the environment: a program's start-up walks it, and the locale
+# (LANG) and home folder (HOME: the user site folder) shape what the
+# interpreter allocates.  py-range@3.11 at n = 100,000 counted 17,141,784
+# Ir with LANG set and 17,143,237 with it unset, when LANG was passed on.
+# PATH is Debian's default: the tools are found first.  HOME names no
+# folder, so no user's files (~/.valgrindrc, a user site) play a part.
 RW_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RW_FIXED_ENV="PATH=$RW_PATH LANG=C.UTF-8 HOME=/nonexistent TMPDIR=/tmp"
+RW_KEEP_ENV="VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
 # The system's library folders (those holding a libc), as LD_LIBRARY_PATH:
 # the dynamic loader then finds every library without mapping
 # /etc/ld.so.cache, whose size (every package installed adds to it) moved
@@ -624,6 +629,16 @@ RW_LIBDIRS=''
 for _d in /usr/lib/*-linux-gnu /usr/lib64 /lib64; do
 	[ -e "$_d/libc.so.6" ] && RW_LIBDIRS=$RW_LIBDIRS${RW_LIBDIRS:+:}$_d
 done
+# rw_fixed_env CMD...: RW_FIXED_CMD, CMD in the fixed environment, as
+# quoted words (eval "set -- $RW_FIXED_CMD").
+rw_fixed_env() {
+	RW_FIXED_CMD="env -i $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS}"
+	for _v in $RW_KEEP_ENV; do
+		eval "[ -z \"\${$_v+x}\" ] || RW_FIXED_CMD=\"\$RW_FIXED_CMD \$(rw_quote \"$_v=\${$_v}\")\""
+	done
+	for _a in "$@"; do RW_FIXED_CMD="$RW_FIXED_CMD $(rw_quote "$_a")"; done
+}
+
 rw_run() {
 	# The tool by its full path (the PATH it runs with may not hold it).
 	case $1 in
@@ -634,10 +649,9 @@ rw_run() {
 		rw_run_user "$@"
 		return
 	fi
-	for _v in $RW_KEEP_ENV; do
-		eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
-	done
-	set -- env -i "PATH=$RW_PATH" ${RW_LIBDIRS:+"LD_LIBRARY_PATH=$RW_LIBDIRS"} "$@"
+	rw_fixed_env "$@"
+	shift $#
+	eval "set -- $RW_FIXED_CMD"
 	_q=$(for _a in "$@"; do printf "'%s' " "$_a"; done)
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }${_q% }"
@@ -715,10 +729,10 @@ rw_run_user() {
 		[ -n "${RW_CLEAN_ENV:-}" ] || set -- env "$@"
 	fi
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
-		for _v in $RW_KEEP_ENV VIRTUAL_ENV; do
-			eval "[ -z \"\${$_v+x}\" ] || set -- \"$_v=\${$_v}\" \"\$@\""
-		done
-		set -- env -i "PATH=$RW_PATH" ${RW_LIBDIRS:+"LD_LIBRARY_PATH=$RW_LIBDIRS"} "$@"
+		[ -z "${VIRTUAL_ENV:-}" ] || set -- "VIRTUAL_ENV=$VIRTUAL_ENV" "$@"
+		rw_fixed_env "$@"
+		shift $#
+		eval "set -- $RW_FIXED_CMD"
 	fi
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }$(for _a in "$@"; do printf '%s ' "$(rw_quote "$_a")"; done | sed 's/ $//')"
@@ -901,7 +915,7 @@ rw_user_context() {
 	echo "cwd: $RW_USER_CWD"
 	echo "venv: ${RW_USER_VENV:--}"
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
-		echo "environment: env -i (PATH=$RW_PATH${RW_LIBDIRS:+, LD_LIBRARY_PATH=$RW_LIBDIRS}; $RW_KEEP_ENV VIRTUAL_ENV kept)"
+		echo "environment: env -i $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS} (and VIRTUAL_ENV, $RW_KEEP_ENV where set)"
 	elif [ -n "${RW_USER_HOOK:-}" ]; then
 		echo "environment: the user's, with PYTHONHASHSEED=0 (PYTHONMALLOC and PYTHONPERFSUPPORT removed: the mode decides)"
 	else
@@ -924,7 +938,7 @@ rw_user_context() {
 }
 
 # rw_sweep_leftovers DIR: remove temporary folders of runs that were killed
-# (their process is gone), in DIR and TMPDIR, and put back a result caught
+# (their process is gone), in DIR and /tmp, and put back a result caught
 # mid-swap.
 rw_sweep_leftovers() {
 	for _d in "$1"/.*.tmp.* "$1"/.*.old.* "$RW_RUN_BASE".*; do
@@ -959,11 +973,12 @@ RW_TMP='' RW_RUN='' RW_CHILD=''
 # The temporary folders' names hold the process id, padded: the tool runs
 # in one, and a path one digit longer moves a Python's start-up heap by a
 # byte.  RW_TMP, in the results folder, becomes the result; RW_RUN, in
-# TMPDIR, is where the tool runs: its path's length is the same wherever
+# /tmp, is where the tool runs: its path's length is the same wherever
 # the suite and its results live (the dynamic loader and Python's start-up
 # see the working folder's path).
 RW_PID=$(printf '%07d' $$)
-RW_RUN_BASE=${TMPDIR:-/tmp}/rangewall-run
+# In /tmp, whatever TMPDIR says: the run folder's path length is fixed.
+RW_RUN_BASE=/tmp/rangewall-run
 rw_cleanup() {
 	if [ -n "$RW_CHILD" ]; then
 		kill -TERM "$RW_CHILD" 2>/dev/null

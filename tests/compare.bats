@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# make compare: two clones of one commit compare as identical; a snippet
+# make compare: two clones of one commit, run from two environments,
+# compare as identical; a snippet
 # doing 10 % more work trips a limit; two Pythons side by side; folders
 # that cannot be compared are refused in one line, nothing written.
 
@@ -36,10 +37,13 @@ setup_file() {
 	export REL SHORT="$BATS_FILE_TMPDIR/a" LONG="$BATS_FILE_TMPDIR/a-clone-whose-path-is-thirty-bytes-longer"
 	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
 	clone "$SHORT" && clone "$LONG" || return 1
-	for d in "$SHORT" "$LONG"; do
-		make -s -C "$d" callgrind massif BENCH="c-range py-range@$REL" N=100000 PYTHONS="$REL" \
-			RESULTS="$d/results" >&3 2>&1 || return 1
-	done
+	# Two callers' environments: LANG unset; LANG, DISPLAY and ten others set.
+	env -u LANG make -s -C "$SHORT" callgrind massif BENCH="c-range py-range@$REL" N=100000 \
+		PYTHONS="$REL" RESULTS="$SHORT/results" >&3 2>&1 || return 1
+	env LANG=de_DE.UTF-8 DISPLAY=:7 RW_X1=1 RW_X2=22 RW_X3=333 EDITOR=vi PAGER=less \
+		LC_ALL=C COLUMNS=123 TERM=xterm-256color MAIL=/var/mail/x TZ=Europe/Paris \
+		make -s -C "$LONG" callgrind massif BENCH="c-range py-range@$REL" N=100000 \
+		PYTHONS="$REL" RESULTS="$LONG/results" >&3 2>&1 || return 1
 	# The same snippet, then with 10 % more work in grows().
 	# (One file name in two folders, as in two checkouts: py: names carry it.)
 	mkdir -p "$BATS_FILE_TMPDIR/src-before" "$BATS_FILE_TMPDIR/src-after"
@@ -49,6 +53,10 @@ setup_file() {
 		make -s -C "$SHORT" callgrind BENCH="py-snippet@$REL" SNIPPET="$BATS_FILE_TMPDIR/src-$s/snip.py" N=20000 \
 			PYFRAMES=yes PYTHONS="$REL" RESULTS="$BATS_FILE_TMPDIR/$s" >&3 2>&1 || return 1
 	done
+}
+
+@test "py-range@release, n = 100,000: the same Ir byte for byte from two clones and two environments" {
+	diff "$SHORT/results/py-range@$REL/callgrind/phases.tsv" "$LONG/results/py-range@$REL/callgrind/phases.tsv"
 }
 
 @test "two clones of one commit, paths of different lengths: 0 % on every Ir, LIMIT='Ir:+0%' passes" {

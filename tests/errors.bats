@@ -135,7 +135,7 @@ rejects() {
 }
 
 @test "deps: an unknown mode" {
-	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: run, test, full, shots, list\)" "$ROOT"/scripts/deps bogus
+	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: build, run, test, full, shots, list\)" "$ROOT"/scripts/deps bogus
 }
 
 @test "c-range: N=abc" {

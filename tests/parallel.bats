@@ -39,10 +39,10 @@ setup_file() {
 	n=0
 	while read -r f; do
 		case $f in
-		# numpy's import (the setup phase) varies from run to run by
+		# numpy's import (the main phase) varies from run to run by
 		# ~0.001 %: OpenBLAS starts threads.  Its measured phases do not.
 		./py-numpy@*/callgrind/phases.tsv)
-			equals "$(grep -v setup "$RESULTS/run-1/$f")" "$(grep -v setup "$RESULTS/run-2/$f")"
+			equals "$(grep -v main "$RESULTS/run-1/$f")" "$(grep -v main "$RESULTS/run-2/$f")"
 			n=$((n + 1)) ;;
 		./py-numpy@*) ;;
 		*/callgrind/phases.tsv | */massif/phases.tsv | */dhat/dhat.tsv | */ltrace/malloc-sizes.txt)

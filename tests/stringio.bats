@@ -28,7 +28,7 @@ total() {	# the snippet's Ir: every part
 @test "3.11: the wall is the last write alone, in a part of its own" {
 	ph=$RESULTS/w100000/py-stringio@3.11/callgrind/phases.tsv
 	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$ph"
-	equals "setup writes last drop exit " "$output"
+	equals "main writes last drop exit " "$output"
 	last=$(tsv_get "$ph" Ir phase last) cheap=$(tsv_get "$ph" Ir phase writes)
 	[ "$last" -gt "$cheap" ]	# one write against 99,999
 }
@@ -90,7 +90,7 @@ wall_share() {
 	run "$ROOT"/scripts/callgrind -c 100 -n 1000 -o "$RESULTS/gv" py-stringio-getvalue@3.11
 	[ "$status" -eq 0 ]
 	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/gv/py-stringio-getvalue@3.11/callgrind/phases.tsv"
-	equals "setup writes last getvalue drop exit " "$output"
+	equals "main writes last getvalue drop exit " "$output"
 }
 
 @test "an impossible size stops before anything runs, naming the memory" {

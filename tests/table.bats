@@ -41,11 +41,11 @@ PY
 	make -s -C "$t" report RESULTS="$r" >&3
 	tag=$(awk '{ print $1 }' <<<"$("$ROOT"/scripts/pythons release)")
 	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$r/py-dict@$tag/callgrind/phases.tsv"
-	equals "setup build drop exit " "$output"
+	equals "main build drop exit " "$output"
 	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$r/py-dict@$tag/massif/phases.tsv"
-	equals "startup setup build drop finalize " "$output"
+	equals "startup main build drop finalize " "$output"
 	grep -F "n: 5000" "$r/py-dict@$tag/callgrind/context"	# the row's default
-	grep -F "| py-dict@$tag | callgrind | 5,000 | setup " "$r/REPORT.md"
+	grep -F "| py-dict@$tag | callgrind | 5,000 | main " "$r/REPORT.md"
 	grep -F "| py-dict@$tag | massif | 5,000 | peak useful heap " "$r/REPORT.md"
 	# Its help knows it, and the driver runs it without BENCH (its column).
 	make -s -C "$t" help | grep -F "  py-dict "

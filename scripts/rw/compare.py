@@ -88,10 +88,17 @@ def callgrind(d):
             name = strip_paths(r["function"])
             if ":py:" in name:      # FILE:py:NAME (FILE:LINE): the name says its file
                 name = name[name.index(":py:") + 1:]
+            # A recursive call's deeper levels (Callgrind's NAME'2, '3 ...)
+            # are inside the outermost level's inclusive cost: one call
+            # chain counts once.  Their own costs add up.
+            m = re.match(r"^(.*)'\d+$", name)
+            deeper = m is not None
+            if deeper:
+                name = m.group(1)
             per = funcs.setdefault(r["phase"], {})
             incl, own = per.get(name, (0, 0))
             # A name met twice after stripping (two copies of a routine) adds up.
-            per[name] = (incl + int(r["inclusive_Ir"]), own + int(r["self_Ir"]))
+            per[name] = (incl + (0 if deeper else int(r["inclusive_Ir"])), own + int(r["self_Ir"]))
     return rows, funcs
 
 

@@ -13,6 +13,26 @@ Python file and first line, so that KCachegrind's source view opens it.
 import bisect
 import re
 
+# The interpreter's own Python code: its standard library (lib/pythonX.Y,
+# but for the packages installed in it) and its frozen modules.
+INTERPRETER_PATH = re.compile(
+    r"\((<frozen [^>]*>|[^()]*/lib/python\d+\.\d+/(?![^()]*-packages/)[^()]*):\d+\)$")
+
+
+def program_first(items, home=None):
+    """(py:NAME (FILE:LINE), figure) pairs, the largest figures first, but
+    the program's own functions before the rest: those in HOME (the
+    folder it ran in) first, then any other code (its packages), the
+    interpreter's own last (the standard library; runpy's frames for a -m
+    run among them).  py:<module> frames are left out."""
+    def tier(name):
+        path = name[name.rfind(" (") + 2:]
+        if home and path.startswith(home.rstrip("/") + "/"):
+            return 0
+        return 2 if INTERPRETER_PATH.search(name) else 1
+    return sorted(((n, v) for n, v in items if not n.startswith("py:<module>")),
+                  key=lambda x: (tier(x[0]), -x[1], x[0]))
+
 UNKNOWN = re.compile(r"0x([0-9A-Fa-f]+): \?\?\?")
 CG_NAME = re.compile(r"^0x([0-9a-f]+)('\d+)?$")
 

@@ -20,6 +20,18 @@ class Missing(Exception):
         self.path, self.make, self.why = path, make, why
 
 
+def context_value(d, key):
+    """KEY's value in result folder D's context file, or None."""
+    try:
+        with open(os.path.join(d, "context")) as f:
+            for line in f:
+                if line.startswith(key + ": "):
+                    return line[len(key) + 2:].rstrip("\n")
+    except OSError:
+        pass
+    return None
+
+
 def tag_key(bench):
     """Sort py-X@2.7 < py-X@3.6 < ... < py-X@3.11d: by version, debug last."""
     tag = bench.partition("@")[2]
