@@ -23,7 +23,9 @@
  *   RANGEWALL_PYFRAMES     the --pyframes map's path ("%p": the process id)
  *   RANGEWALL_FIRST_PHASE  the program's first phase (default main)
  *   RANGEWALL_TIMES        a file each phase's wall time is added to
- *   RANGEWALL_STARTED      a file made as the program starts
+ *   RANGEWALL_STARTED      a file made as the program starts; at the end
+ *                          it says "compiled N": the modules imported from
+ *                          source (no usable .pyc) meanwhile
  *   RANGEWALL_REQUESTS     "no": no Callgrind request (for DHAT)
  */
 #include <Python.h>
@@ -42,6 +44,10 @@
 
 static const char *first_phase = "main";
 static int measure_all, program_started;
+static long compiled;		/* modules compiled from source, the program's run */
+static const char *started_file;	/* RANGEWALL_STARTED */
+static PyObject *py_suffix;		/* ".py" */
+static PyObject *main_file;		/* cpython.run_file's file, or NULL */
 static const char *pyframes_map = "";
 
 static void fail(const char *what, const char *value)
@@ -80,10 +86,20 @@ static PyMethodDef program_ended_def = {
 	"_rangewall_program_ended", program_ended, METH_NOARGS, NULL
 };
 
-/* Py_AtExit: the interpreter is gone. */
+/*
+ * Py_AtExit: the interpreter is gone.  The started file gets the number
+ * of modules compiled from source: a module whose .pyc was missing or
+ * stale costs its compilation in this run, and the next run less.
+ */
 static void interpreter_gone(void)
 {
+	FILE *f;
+
 	embed_exit();
+	if (started_file != NULL && (f = fopen(started_file, "w")) != NULL) {
+		fprintf(f, "compiled %ld\n", compiled);
+		fclose(f);
+	}
 #if RW_HAVE_PYFRAMES
 	if (*pyframes_map != '\0' && pyframes_finish() < 0) {
 		fprintf(stderr, "rangewall: error: --pyframes: cannot write '%s'\n", pyframes_map);
@@ -101,11 +117,32 @@ static int audit(const char *event, PyObject *args, void *data)
 {
 	PyObject *atexit, *fn, *r;
 
-	(void)args, (void)data;
-	if (program_started || strncmp(event, "cpython.run_", 12) != 0 ||
+	(void)data;
+	if (program_started) {
+		/* import compiles a module with no usable .pyc: "compile", FILE.py */
+		PyObject *file;
+
+		if (event[0] != 'c' || strcmp(event, "compile") || !PyTuple_Check(args) ||
+		    PyTuple_GET_SIZE(args) < 2 || !PyUnicode_Check(file = PyTuple_GET_ITEM(args, 1)))
+			return 0;
+		/* the script itself is compiled every run, as python runs it */
+		if (PyUnicode_Tailmatch(file, py_suffix, 0, PY_SSIZE_T_MAX, 1) == 1 &&
+		    (main_file == NULL || PyUnicode_Compare(file, main_file) != 0))
+			compiled++;
+		PyErr_Clear();
+		return 0;
+	}
+	if (strncmp(event, "cpython.run_", 12) != 0 ||
 	    !strcmp(event + 12, "startup") || !strcmp(event + 12, "interactivehook"))
 		return 0;
 	program_started = 1;
+	if ((py_suffix = PyUnicode_FromString(".py")) == NULL)
+		fail("out of memory at", event);
+	if (!strcmp(event + 12, "file") && PyTuple_Check(args) && PyTuple_GET_SIZE(args) >= 1 &&
+	    PyUnicode_Check(PyTuple_GET_ITEM(args, 0))) {
+		main_file = PyTuple_GET_ITEM(args, 0);
+		Py_INCREF(main_file);
+	}
 	atexit = PyImport_ImportModule("atexit");
 	fn = PyCFunction_New(&program_ended_def, NULL);
 	r = atexit != NULL && fn != NULL ? PyObject_CallMethod(atexit, "register", "O", fn) : NULL;
@@ -156,7 +193,8 @@ int rangewall_hook_init(void)
 #endif
 	}
 	embed_set_mode(m);
-	embed_options(setting("RANGEWALL_TIMES"), setting("RANGEWALL_STARTED"));
+	started_file = setting("RANGEWALL_STARTED");
+	embed_options(setting("RANGEWALL_TIMES"), started_file);
 	if (m == MODE_ADHOC || (requests != NULL && !strcmp(requests, "no")))
 		embed_silence();
 	if (!measure_all)

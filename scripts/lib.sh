@@ -758,6 +758,7 @@ rw_run_user() {
 		RW_NOT_STARTED=$_s
 		return 125
 	fi
+	RW_COMPILED=$(sed -n 's/^compiled //p' "$_rs")
 	rm -f "$_rs"
 	rw_pyrename || return 125
 	return "$_s"
@@ -934,6 +935,7 @@ rw_user_context() {
 	echo "measure: ${MEASURE:-snippet}"
 	echo "pyframes: ${PYFRAMES:-no}"
 	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
+	[ -z "${RW_COMPILED:-}" ] || echo "modules compiled from source: $RW_COMPILED"
 	rw_binary_context "$1"
 }
 
@@ -1044,7 +1046,7 @@ rw_for_each_bench() {
 		fi
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0 RW_PYFRAMES_WARNING=''
-		RW_NOT_STARTED=
+		RW_NOT_STARTED='' RW_COMPILED=''
 		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
 		# The run's files into the result (rw_bench_cmd's links left out).
 		find "$RW_RUN" -maxdepth 1 -type l -delete
@@ -1072,6 +1074,8 @@ rw_for_each_bench() {
 				[ -z "$RW_PYFRAMES_WARNING" ] ||
 					RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }WARNING: $RW_PYFRAMES_WARNING" ;;
 			esac
+			[ "${RW_COMPILED:-0}" -eq 0 ] ||
+				RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }$RW_COMPILED modules compiled from source (no .pyc yet): the next run counts fewer"
 			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
 			[ "$RW_PROGRAM_STATUS" -eq 0 ] ||
 				RW_SUMMARY="the program exited $RW_PROGRAM_STATUS; ${RW_SUMMARY:-its result kept}"

@@ -165,3 +165,20 @@ awkward() {
 	"$RW" callgrind --python "$REL" -o u echo.py 2>/dev/null
 	equals main "$(awk -F'\t' 'NR == 2 { print $2 }' "u/echo@$REL/callgrind/phases.tsv")"
 }
+
+@test "first run: a module compiled from source (no .pyc yet) is said; the next runs count the same" {
+	cd "$BATS_TEST_TMPDIR"
+	printf 'def f():\n    return 1\n' >mod.py
+	printf 'import mod\nmod.f()\n' >app.py
+	for r in 1 2 3; do
+		run env -u PYTHONDONTWRITEBYTECODE "$RW" callgrind --python "$REL" -o "r$r" app.py
+		[ "$status" -eq 0 ]
+		case $r in
+		1) [[ $output == *"1 modules compiled from source (no .pyc yet): the next run counts fewer"* ]]
+		   grep -qx 'modules compiled from source: 1' r1/app@"$REL"/callgrind/context ;;
+		*) [[ $output != *"compiled from source"* ]]
+		   grep -qx 'modules compiled from source: 0' "r$r/app@$REL/callgrind/context" ;;
+		esac
+	done
+	diff r2/app@"$REL"/callgrind/phases.tsv r3/app@"$REL"/callgrind/phases.tsv
+}
