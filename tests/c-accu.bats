@@ -36,9 +36,10 @@ join_copies() {
 @test "callgrind: the 99,999 writes before the wall copy no chunk data" {
 	part=$(tsv_get "$RESULTS/c-accu/callgrind/phases.tsv" part phase writes)
 	equals 0 "$(join_copies "$RESULTS/c-accu/callgrind/callgrind.out.$part")"
-	# memcpy does run there, inside realloc as the reference list grows:
-	# under 1 % of the CHUNK x WRITES bytes that the join copies.
-	between 0 "$(memcpy_ir "$RESULTS/c-accu/callgrind/callgrind.out.$part")" \
+	# memcpy does run there, inside realloc as the reference list grows
+	# (some Ir, never none): under 1 % of the CHUNK x WRITES bytes that the
+	# join copies.
+	between 1 "$(memcpy_ir "$RESULTS/c-accu/callgrind/callgrind.out.$part")" \
 		$((CHUNK * WRITES / 100))
 }
 

@@ -113,6 +113,15 @@ setup_file() {
 	grep -q '^| build | Ir |' "$md"
 	grep -q '^| build | heap |' "$md"
 	grep -q '^Changed most in build (inclusive Ir):' "$md"
+	# The figures themselves: build's Ir on each side, from each run's
+	# phases.tsv, and their ratio.
+	t=$BATS_FILE_TMPDIR/versions/compare.tsv
+	ia=$(awk -F'\t' '$2 == "build" { print $3 }' "$SHORT/results/py-range@$REL/callgrind/phases.tsv")
+	ib=$(awk -F'\t' '$2 == "build" { print $3 }' "$SHORT/results/py-range@$newer/callgrind/phases.tsv")
+	equals "$ia $ib" "$(awk -F'\t' '$2 == "callgrind" && $3 == "build" && $4 == "Ir" { print $5, $6 }' "$t")"
+	between "$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.6f", b / a - 1e-6 }')" \
+		"$(awk -F'\t' '$2 == "callgrind" && $3 == "build" && $4 == "Ir" { print $7 }' "$t")" \
+		"$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.6f", b / a + 1e-6 }')"
 	# (3.11d, where no 3.12+ is found, has 3.11's version: no note then.)
 	va=$("$ROOT"/scripts/pythons "$REL" | awk '{ print $2; exit }')
 	vb=$("$ROOT"/scripts/pythons "$newer" | awk '{ print $2; exit }')
@@ -158,7 +167,6 @@ refused() {
 	refused "^compare: B '.*/empty' is empty$" "$SHORT/results" "$BATS_FILE_TMPDIR/empty"
 	refused "^compare: A '.*/notres' is not a result folder" "$BATS_FILE_TMPDIR/notres" "$SHORT/results"
 	refused "^compare: B '.*/nosuch' is not a folder$" "$SHORT/results" "$BATS_FILE_TMPDIR/nosuch"
-	refused "^compare: LIMIT 'Ir:5': not METRIC:\+P%" -l 'Ir:5' "$SHORT/results" "$LONG/results"
 	refused "^compare: LIMIT 'cycles:\+1%': unknown metric 'cycles'" -l 'cycles:+1%' "$SHORT/results" "$LONG/results"
 	refused "^compare: A '@3.11' and B '.*': give two folders or two @TAGs" @3.11 "$SHORT/results"
 	refused "^compare: give two result folders A and B" "$SHORT/results"
@@ -169,7 +177,8 @@ refused() {
 	cd "$BATS_FILE_TMPDIR"
 	run make -s -C "$SHORT" baseline RESULTS="$SHORT/results" BASELINE="$BATS_FILE_TMPDIR/base"
 	equals 0 "$status"
-	[ -f "$BATS_FILE_TMPDIR/base/c-range/callgrind/phases.tsv" ]
+	# the whole folder, as it was
+	diff -r "$SHORT/results" "$BATS_FILE_TMPDIR/base"
 	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/base" B="$LONG/results" LIMIT='Ir:+0%' \
 		OUT="$BATS_FILE_TMPDIR/vsbase"
 	equals 0 "$status"
@@ -177,4 +186,34 @@ refused() {
 	run make -s -C "$SHORT" compare A="$BATS_FILE_TMPDIR/base" B="$BATS_FILE_TMPDIR/empty" OUT="$BATS_FILE_TMPDIR/vsbase"
 	equals 2 "$status"
 	[ -s "$BATS_FILE_TMPDIR/vsbase/COMPARE.md" ]
+}
+
+@test "LIMIT: each bad form refused in one line, exit 2, nothing written" {
+	for l in 'Ir:5' 'Ir:5%' 'Ir:-5%' 'Ir:+nan%' 'Ir:+inf%' 'Ir:+%' 'Ir:+1'; do
+		refused "^compare: LIMIT '$(printf '%s' "$l" | sed 's/[+%]/\\&/g')': not METRIC:\\+P% or METRIC:\\+P%@FLOOR or METRIC:<AMOUNT" \
+			-l "$l" "$SHORT/results" "$LONG/results"
+	done
+	refused "^compare: LIMIT 'Ir:\\+1%@': '@' needs a floor" -l 'Ir:+1%@' "$SHORT/results" "$LONG/results"
+	refused "^compare: LIMIT 'Ir:\\+2%': Ir is limited twice" -l 'Ir:+1% Ir:+2%' "$SHORT/results" "$LONG/results"
+	refused "^compare: LIMIT 'heap:<24XB': unknown unit 'XB' for heap \\(allowed: B, kB, MB, GB, KiB, MiB, GiB\\)" \
+		-l 'heap:<24XB' "$SHORT/results" "$LONG/results"
+	refused "^compare: LIMIT 'heap:<x': 'x' is not an amount" -l 'heap:<x' "$SHORT/results" "$LONG/results"
+}
+
+@test "LIMIT: a change under the floor passes Ir:+0%; over it, it trips" {
+	a=$BATS_FILE_TMPDIR/before b=$BATS_FILE_TMPDIR/after
+	run "$ROOT"/scripts/compare -l 'Ir:+0%@1G' -o "$BATS_TEST_TMPDIR/o" "$a" "$b"
+	equals 0 "$status"
+	run "$ROOT"/scripts/compare -l 'Ir:+0%@1000' -o "$BATS_TEST_TMPDIR/o" "$a" "$b"
+	equals 1 "$status"
+	[[ $output == *"LIMIT exceeded: py-snippet@$REL callgrind work: Ir +"*"> limit +0 %"* ]]
+}
+
+@test "LIMIT: a heap budget (heap:<AMOUNT) trips on the peak, with its unit" {
+	run "$ROOT"/scripts/compare -b py-range -l 'heap:<1MB' -o "$BATS_TEST_TMPDIR/o" "$SHORT/results" "$LONG/results"
+	equals 1 "$status"
+	line=$(printf '%s\n' "$output" | grep "^LIMIT exceeded: py-range@$REL massif .*: heap .* >= limit < 1,000,000 B" | head -n 1)
+	[ -n "$line" ]
+	run "$ROOT"/scripts/compare -b py-range -l 'heap:<1GiB' -o "$BATS_TEST_TMPDIR/o" "$SHORT/results" "$LONG/results"
+	equals 0 "$status"
 }

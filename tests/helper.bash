@@ -91,3 +91,16 @@ check_planted() {
 		equals 1 "$(grep -c -- "$want" "$BATS_TEST_TMPDIR/errors")" || { echo "$want" >&2; return 1; }
 	done
 }
+
+# tier_tags: the Pythons 3.6+ a file tests on: every one found in the full
+# tier (RW_TEST_TIER=full, make test-full), else the release Python and
+# the newest 3.x found (the oldest and newest CPython paths a fast pass
+# must cover: Debian's 3.11.2 and 3.12+/3.13).
+tier_tags() {
+	if [ "${RW_TEST_TIER:-}" = full ]; then
+		py3_tags
+	else
+		{ "$ROOT"/scripts/pythons release | awk '{ print $1 }'
+		  py3_tags | tr ' ' '\n' | tail -n 1; } | awk 'NF && !seen[$0]++' | paste -sd' ' -
+	fi
+}

@@ -12,10 +12,13 @@ setup_file() {
 	export SRC="$BATS_FILE_TMPDIR/src" PREFIX="$BATS_FILE_TMPDIR/prefix" PROJ="$BATS_FILE_TMPDIR/proj"
 	export REL RW="$BATS_FILE_TMPDIR/prefix/bin/rangewall"
 	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
-	mkdir -p "$SRC" "$PREFIX" "$PROJ"
-	(cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$SRC") || return 1
-	# Uncommitted sources too: the test checks the tree as it is.
-	(cd "$ROOT" && git ls-files -z --others --exclude-standard | xargs -0 -r cp --parents -t "$SRC")
+	mkdir -p "$PREFIX" "$PROJ"
+	# A clone (make install records its commit), with the uncommitted
+	# sources over it: the test checks the tree as it is.
+	git clone -q "$ROOT" "$SRC" || return 1
+	(cd "$ROOT" && git ls-files -z && git ls-files -z --others --exclude-standard) |
+		(cd "$ROOT" && xargs -0 cp --parents -t "$SRC") || return 1
+	(cd "$ROOT" && git ls-files -z --deleted) | (cd "$SRC" && xargs -0 -r rm -f)
 	find "$PREFIX" | sort >"$BATS_FILE_TMPDIR/before"
 	# The runner for the release python3 only (PYTHONS=): fewer to build.
 	make -s -C "$SRC" install PREFIX="$PREFIX" PYTHONS="$REL" >&3 2>&1 || return 1
@@ -80,7 +83,9 @@ teardown_file() {
 	[ -f "$PREFIX/share/man/man1/rangewall.1" ]
 	man -l "$PREFIX/share/man/man1/rangewall.1" 2>/dev/null | grep -q 'rangewall TOOL \[OPTIONS\] SCRIPT'
 	run "$RW" --version
-	[[ $output == "rangewall "* ]]
+	equals 0 "$status"
+	# the commit it was installed from, as git describes it: never "unknown"
+	equals "rangewall $(git -C "$SRC" describe --always --dirty)" "$output"
 }
 
 @test "rangewall callgrind --venv V app.py --size 1000: the package imports, the arguments arrive" {
@@ -108,8 +113,10 @@ teardown_file() {
 }
 
 @test "the source tree was not needed: nothing in the results points into it" {
-	! grep -rl "$SRC" "$PROJ/work/rangewall-results" --include=context
-	! grep -q "$SRC" "$BATS_FILE_TMPDIR/cg.err" "$BATS_FILE_TMPDIR/ms.err"
+	run grep -rl "$SRC" "$PROJ/work/rangewall-results" --include=context
+	equals "" "$output"
+	run grep -c "$SRC" "$BATS_FILE_TMPDIR/cg.err" "$BATS_FILE_TMPDIR/ms.err"
+	equals "$(printf '%s\n' "$BATS_FILE_TMPDIR/cg.err:0" "$BATS_FILE_TMPDIR/ms.err:0")" "$output"
 }
 
 @test "a script exiting 3 gives 3, its results kept and marked" {

@@ -5,17 +5,17 @@
 
 load helper
 
-BENCHES="c-range c-range-O2 c-intlist c-accu py-range py-array py-numpy py-stringio py-stringio-getvalue"
+# One of each kind: a native program, the native models, Python ones.
+BENCHES="c-range c-intlist c-accu py-range py-stringio"
 
 # Two make runs, serial (run-1) and -j2 (run-2): the heavy tools on every
-# benchmark on the release python3 (and 2.7 where found); ltrace and
+# benchmark on the release python3; ltrace and
 # timeline, which stop at every call, on the native benchmarks.  The
 # folders' names have the same length, as the runs' environments do not
 # matter (the drivers run the tools with env -i).
 setup_file() {
 	setup_results
 	py=release
-	[ -z "$("$ROOT"/scripts/pythons py2)" ] || py="release py2"
 	for run in run-1 run-2; do
 		j=; [ $run = run-1 ] || j=-j2
 		{ make -s -C "$ROOT" $j RESULTS="$RESULTS/$run" N=3000 PY="$py" \
@@ -39,25 +39,19 @@ setup_file() {
 	n=0
 	while read -r f; do
 		case $f in
-		# numpy's import (the main phase) varies from run to run by
-		# ~0.001 %: OpenBLAS starts threads.  Its measured phases do not.
-		./py-numpy@*/callgrind/phases.tsv)
-			equals "$(grep -v main "$RESULTS/run-1/$f")" "$(grep -v main "$RESULTS/run-2/$f")"
-			n=$((n + 1)) ;;
-		./py-numpy@*) ;;
 		*/callgrind/phases.tsv | */massif/phases.tsv | */dhat/dhat.tsv | */ltrace/malloc-sizes.txt)
 			cmp "$RESULTS/run-1/$f" "$RESULTS/run-2/$f"
 			n=$((n + 1)) ;;
 		esac
 	done <"$BATS_FILE_TMPDIR/run-1.files"
-	[ "$n" -ge 24 ] || { echo "only $n files compared" >&2; false; }
+	[ "$n" -ge 14 ] || { echo "only $n files compared" >&2; return 1; }
 }
 
 @test "make -j2: two tools at once, progress lines whole" {
 	out=$BATS_FILE_TMPDIR/run-2.out
 	run grep -c '^\[[0-9]*/[0-9]*\] [a-z]* [a-zA-Z0-9@.-]* n=3,000 … \([0-9]* s\|skipped: \)' "$out"
 	equals "$(grep -c '^\[' "$out")" "$output"
-	[ "$output" -ge 40 ]
+	[ "$output" -ge 20 ]
 	# Two tools' runs overlap: one's lines fall between another's first and last.
 	awk '/^\[/ { t = $2; if (!(t in first)) first[t] = NR; last[t] = NR }
 		END { for (a in first) for (b in first)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Python functions entered past the frame-evaluation hook: each
 # instruction CPython gh-104405 names (and 3.13's CALL_ALLOC_AND_ENTER_INIT)
-# taken 100 times (tests/pep523.py), on every Python 3.6+ found, Debian's
-# 3.11.2 included: --pyframes counts each function's calls as
+# taken 100 times (tests/pep523.py), on the release Python (Debian's
+# 3.11.2, which has gh-104405) and the newest (make test-full: every
+# Python 3.6+ found): --pyframes counts each function's calls as
 # sys.setprofile does (tests/real/setprofile.py), a generator's or
 # coroutine's creation once more from 3.11 (tests/real/calls.py).  And
 # where the guard cannot see a path, the outputs say so (tests/slip.py).
@@ -13,7 +14,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
 	setup_results
 	export RW="$ROOT/scripts/rangewall" TAGS
-	TAGS=$(py3_tags)
+	TAGS=$(tier_tags)	# the full tier: every Python 3.6+
 	cd "$BATS_FILE_TMPDIR" || return 1
 	for t in $TAGS; do
 		exe=$("$ROOT"/scripts/pythons "$t" | awk '{ print $4 }')
@@ -61,29 +62,29 @@ inclusive() {
 	case " $TAGS " in *" $rel "*) ;; *) echo "release $rel not in: $TAGS" >&2; return 1 ;; esac
 }
 
-@test "BINARY_SUBSCR_GETITEM: a class's __getitem__ through s[i], exact on every Python 3.6+" {
+@test "BINARY_SUBSCR_GETITEM: a class's __getitem__ through s[i], exact on the tier's Pythons" {
 	exact __getitem__ 100
 }
 
-@test "LOAD_ATTR_PROPERTY: a property's getter, exact on every Python 3.6+" {
+@test "LOAD_ATTR_PROPERTY: a property's getter, exact on the tier's Pythons" {
 	exact value 100
 }
 
-@test "LOAD_ATTR_GETATTRIBUTE_OVERRIDDEN: a class's __getattribute__, exact on every Python 3.6+" {
+@test "LOAD_ATTR_GETATTRIBUTE_OVERRIDDEN: a class's __getattribute__, exact on the tier's Pythons" {
 	exact __getattribute__ 100
 }
 
-@test "FOR_ITER_GEN: a generator in a for loop, exact on every Python 3.6+" {
+@test "FOR_ITER_GEN: a generator in a for loop, exact on the tier's Pythons" {
 	exact numbers 200
 }
 
-@test "SEND, SEND_GEN: yield from and await, exact on every Python 3.6+" {
+@test "SEND, SEND_GEN: yield from and await, exact on the tier's Pythons" {
 	exact delegate 100
 	exact leaf 100
 	exact awaiting 1
 }
 
-@test "CALL_ALLOC_AND_ENTER_INIT: a class's __init__ through Class(), exact on every Python 3.6+" {
+@test "CALL_ALLOC_AND_ENTER_INIT: a class's __init__ through Class(), exact on the tier's Pythons" {
 	exact __init__ 100
 }
 
@@ -100,7 +101,7 @@ inclusive() {
 # A function's first call also pays for specialising its instructions
 # (3.13: 250 Ir alone, 234 a call in 100), hence 10 %; the bug this
 # guards against put 93 calls in 100 in the caller's cost (ratio 0.07).
-@test "subscription: __getitem__'s inclusive Ir is 100 times one call's, within 10 %, on every Python 3.6+" {
+@test "subscription: __getitem__'s inclusive Ir is 100 times one call's, within 10 %, on the tier's Pythons" {
 	for t in $TAGS; do
 		many=$(inclusive "$RESULTS/many/pep523@$t/callgrind" Subscripted.__getitem__)
 		one=$(inclusive "$RESULTS/one/pep523@$t/callgrind" Subscripted.__getitem__)

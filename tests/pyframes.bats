@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Python functions in the profiles (PYFRAMES=yes, rangewall --pyframes):
-# exact calls and Ir per Python function under Callgrind on every Python
-# 3.6+ found, bytes under them in Massif, their names in Memcheck's and
-# DHAT's stacks, DHAT's ad-hoc mode, and the refusal on 2.7.
+# exact calls and Ir per Python function under Callgrind on the release
+# Python and the newest (make test-full: every Python 3.6+ found), bytes
+# under them in Massif, their names in Memcheck's and DHAT's stacks,
+# DHAT's ad-hoc mode, and the refusal on 2.7.
 
 load helper
 bats_require_minimum_version 1.5.0
@@ -10,9 +11,8 @@ bats_require_minimum_version 1.5.0
 setup_file() {
 	setup_results
 	export TAGS RW="$ROOT/scripts/rangewall" TREE="$ROOT/tests/calltree.py"
-	# Every Python 3.6+ with the GIL found here.
-	TAGS=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $2 !~ /^3\.[0-5]\./ &&
-		$6 !~ /free-threaded/ { print $1 }' | paste -sd' ' -)
+	# The release Python and the newest (the full tier: every Python 3.6+).
+	TAGS=$(tier_tags)
 	cd "$BATS_FILE_TMPDIR" || return 1
 	for t in $TAGS; do
 		"$RW" callgrind --python "$t" --pyframes -o "$RESULTS/tree" "$TREE" tree warm >&3 2>&1
@@ -30,28 +30,35 @@ calls() { awk -v f="py:$2" '$4 == f { gsub(",", "", $3); print $3; exit }' "$1/p
 # ir DIR FUNCTION: its inclusive Ir.
 ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfunctions.txt"; }
 
-@test "pyframes: at least one Python 3.6+ to test on" {
-	[ -n "$TAGS" ] || skip "no Python 3.6+ found: $("$ROOT"/scripts/pythons --hint release)"
+@test "pyframes: the release Python is among the Pythons tested" {
+	[ -n "$REL" ]
+	case " $TAGS " in *" $REL "*) ;; *) echo "release $REL not in: $TAGS" >&2; return 1 ;; esac
 }
 
 @test "callgrind: 1 top, 2 mid, 6 leaf on every Python 3.6+, as sys.setprofile counts them" {
+	n=0
 	for t in $TAGS; do
 		d=$RESULTS/tree/calltree@$t/callgrind
 		native=$("$ROOT/build/pyembed/pyrun-$t" "$TREE" profile)
 		equals "top 1 mid 2 leaf 6" "$native"
 		equals "top $(calls "$d" top) mid $(calls "$d" mid) leaf $(calls "$d" leaf)" "$native" ||
 			{ echo "on $t" >&2; return 1; }
+		n=$((n + 1))
 	done
+	equals "$(echo "$TAGS" | wc -w)" "$n"	# every Python, none skipped
 }
 
-@test "callgrind: py:leaf's inclusive Ir is 6 times one call's, within 2 %, on every Python 3.6+" {
+@test "callgrind: py:leaf's inclusive Ir is 6 times one call's, within 2 %, on the tier's Pythons" {
+	n=0
 	for t in $TAGS; do
 		six=$(ir "$RESULTS/tree/calltree@$t/callgrind" leaf)
 		one=$(ir "$RESULTS/once/calltree@$t/callgrind" leaf)
 		equals 1 "$(calls "$RESULTS/once/calltree@$t/callgrind" leaf)"
 		between 0.98 "$(awk -v a="$six" -v b="$one" 'BEGIN { printf "%.4f", a / (6 * b) }')" 1.02 ||
 			{ echo "on $t: 6 calls $six Ir, one $one Ir" >&2; return 1; }
+		n=$((n + 1))
 	done
+	equals "$(echo "$TAGS" | wc -w)" "$n"	# every Python, none skipped
 }
 
 @test "callgrind: two runs give identical Ir and calls per Python function" {
@@ -118,7 +125,8 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 	[ "$((self * 100))" -lt "$inc" ]
 }
 
-@test "massif: the lists leaf builds sit under py:leaf at the peak, on every Python 3.6+" {
+@test "massif: the lists leaf builds sit under py:leaf at the peak, on the tier's Pythons" {
+	n=0
 	for t in $TAGS; do
 		f=$RESULTS/massif/calltree@$t/massif/pyfunctions.txt
 		b=$(awk '$3 ~ /^py:leaf$/ { gsub(",", "", $1); print $1; exit }' "$f")
@@ -130,7 +138,9 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 		*) between 330000 "$b" 450000 ;;
 		esac || { echo "on $t" >&2; return 1; }
 		grep -q 'py:leaf (' "$RESULTS/massif/calltree@$t/massif/massif.txt"
+		n=$((n + 1))
 	done
+	equals "$(echo "$TAGS" | wc -w)" "$n"	# every Python, none skipped
 }
 
 @test "memcheck: an error's stack names the Python function it happened in" {
@@ -183,6 +193,10 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 @test "without PYFRAMES: no stubs, no map, no py: names" {
 	"$ROOT"/scripts/callgrind -n 1000 -o "$BATS_TEST_TMPDIR" "py-range@$REL"
 	d=$BATS_TEST_TMPDIR/py-range@$REL/callgrind
-	[ ! -e "$d/pyframes.map" ] && [ ! -e "$d/pyfunctions.txt" ] && [ ! -d "$d/raw" ]
-	! grep -q 'py:' "$d/callgrind.out.1"
+	[ -s "$d/callgrind.out.1" ]
+	[ ! -e "$d/pyframes.map" ]
+	[ ! -e "$d/pyfunctions.txt" ]
+	[ ! -d "$d/raw" ]
+	run grep -c 'py:' "$d/callgrind.out.1"
+	equals 0 "$output"
 }

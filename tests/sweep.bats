@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # make sweep: each StringIO write timed natively.  Timings are noisy, so
 # the checks are about which writes are slow, not how slow.
+# rangewall-test: alone (it times each write: a file running beside it
+# would add stalls of its own)
 
 load helper
 
