@@ -30,6 +30,7 @@
  */
 #include "embed.h"
 
+#include <dlfcn.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,6 +159,18 @@ struct arena {
 				 * start + SLOT*i; 0: no live block there */
 };
 
+/*
+ * rangewall pytest's heap pass: when rangewall-heapcount.so is preloaded
+ * (it counts every malloc'd block), the blocks pymalloc serves from its
+ * arenas are added to its counts here, at their requested sizes.
+ */
+struct heap_counts {
+	long long live, peak, allocs;
+};
+static struct heap_counts *heap_counts;
+static void (*heap_add)(long long bytes, int served);
+#define HEAP_ADD(bytes, served) do { if (heap_add != NULL) heap_add((bytes), (served)); } while (0)
+
 static struct arena *arenas;
 static size_t n_arenas, cap_arenas;
 static PyObjectArenaAllocator orig_arena;
@@ -220,6 +233,7 @@ static void arena_release(struct arena *a)
 	for (size_t i = 0; i < (a->end - a->start) / SLOT; i++)
 		if (a->sizes[i] != 0) {
 			rw_freelike((void *)(a->start + SLOT * i), (size_t)a->sizes[i] - 1);
+			HEAP_ADD(-(long long)(a->sizes[i] - 1), 0);
 			a->sizes[i] = 0;
 		}
 }
@@ -316,6 +330,7 @@ static void note_alloc(void *p, size_t size, int zeroed)
 		return;
 	block_lives(a, p, size);
 	rw_malloclike(p, size, zeroed);
+	HEAP_ADD((long long)size, 1);
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
 	/*
 	 * 3.11: an int of no digit (zero) is given one digit, unset, which
@@ -360,6 +375,7 @@ static void hook_free(void *ctx, void *p)
 
 	if (a != NULL) {
 		rw_freelike(p, block_size(a, p));
+		HEAP_ADD(-(long long)block_size(a, p), 0);
 		block_ended(a, p);
 	}
 	h->orig.free(h->orig.ctx, p);
@@ -393,11 +409,14 @@ static void *hook_realloc(void *ctx, void *p, size_t size)
 	}
 	if (was_ours && q == p) {	/* resized in place */
 		rw_resizeinplace(p, old, size);
+		HEAP_ADD((long long)size - (long long)old, 0);
 		block_lives(arena_of(p), p, size);
 		return q;
 	}
-	if (was_ours)		/* moved: pymalloc freed the old block */
+	if (was_ours) {		/* moved: pymalloc freed the old block */
 		rw_moved(p, old);
+		HEAP_ADD(-(long long)old, 0);
+	}
 	if ((a = arena_of(q)) != NULL) {
 		/*
 		 * The block holds a copy of the old one's bytes: defined.  When
@@ -405,6 +424,7 @@ static void *hook_realloc(void *ctx, void *p, size_t size)
 		 */
 		block_lives(a, q, size);
 		rw_malloclike(q, size, p != NULL);
+		HEAP_ADD((long long)size, 1);
 		if (size > old && (p == NULL || old != 0))
 			rw_mem_undefined((char *)q + old, size - old);
 	}
@@ -428,6 +448,8 @@ void embed_annotate(void)
 {
 	PyObjectArenaAllocator a = { NULL, hook_arena_alloc, hook_arena_free };
 
+	heap_counts = dlsym(RTLD_DEFAULT, "rangewall_heap");
+	heap_add = heap_counts != NULL ? (void (*)(long long, int))dlsym(RTLD_DEFAULT, "rangewall_heap_add") : NULL;
 	PyObject_GetArenaAllocator(&orig_arena);
 	PyObject_SetArenaAllocator(&a);
 	hook_domain(PYMEM_DOMAIN_MEM, &hook_mem);
@@ -483,11 +505,13 @@ void embed_use_malloc(void)
  * The vg module.
  */
 
-/* Phase names become file names and Callgrind labels: keep them tokens. */
+/* Phase names become file names and Callgrind labels: keep them tokens.
+ * Each name is kept once (a phase may recur), in a table that grows: a
+ * test suite's run names a part per test. */
 static const char *keep_name(const char *name)
 {
-	static char *names[256];
-	static int n;
+	static char **names;
+	static size_t n, cap;
 	const char *c;
 
 	if (*name == '\0' || strlen(name) > 64)
@@ -496,12 +520,15 @@ static const char *keep_name(const char *name)
 		if (!(*c == '_' || *c == '-' || (*c >= '0' && *c <= '9') ||
 		      (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
 			goto bad;
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (!strcmp(names[i], name))
 			return names[i];
-	if (n == (int)(sizeof names / sizeof *names)) {
-		PyErr_SetString(PyExc_ValueError, "vg: more than 256 phase names");
-		return NULL;
+	if (n == cap) {
+		char **more = realloc(names, (cap = cap ? 2 * cap : 256) * sizeof *names);
+
+		if (more == NULL)
+			return PyErr_NoMemory(), NULL;
+		names = more;
 	}
 	if ((names[n] = strdup(name)) == NULL) {
 		PyErr_NoMemory();
@@ -561,6 +588,53 @@ static PyObject *vg_running(PyObject *self, PyObject *args)
 	return PyBool_FromLong(rw_on_valgrind());
 }
 
+/* Where the run's files go (the hook's RANGEWALL_PARTS), and how to
+ * write the --pyframes map now: set by the hook (embed_set_parts). */
+static const char *parts_dir;
+static int (*write_map)(void);
+static const char *map_path;
+
+void embed_set_parts(const char *dir, int (*writer)(void), const char *map)
+{
+	parts_dir = dir, write_map = writer, map_path = map;
+}
+
+#if PY3
+static PyObject *vg_pyframes_map(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	if (write_map == NULL || map_path == NULL)
+		Py_RETURN_NONE;
+	if (write_map() < 0)
+		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, map_path);
+	return PyUnicode_FromString(map_path);
+}
+#endif
+
+#if HAVE_ALLOCATOR_API
+/* vg.heap(), vg.heap_reset(): the heap pass's counts (heapcount.c). */
+static PyObject *vg_heap(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	if (heap_counts == NULL || heap_add == NULL)
+		Py_RETURN_NONE;
+	return Py_BuildValue("(LLL)", __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED),
+			     __atomic_load_n(&heap_counts->peak, __ATOMIC_RELAXED),
+			     __atomic_load_n(&heap_counts->allocs, __ATOMIC_RELAXED));
+}
+
+static PyObject *vg_heap_reset(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	if (heap_counts != NULL && heap_add != NULL) {
+		__atomic_store_n(&heap_counts->peak, __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&heap_counts->allocs, 0, __ATOMIC_RELAXED);
+	}
+	Py_RETURN_NONE;
+}
+#endif
+
 static PyMethodDef vg_methods[] = {
 	{ "phase", vg_phase, METH_VARARGS,
 	  "phase(name): end the current phase, begin `name` (a Callgrind part,\n"
@@ -571,6 +645,16 @@ static PyMethodDef vg_methods[] = {
 	  "snapshot(name): a Massif detailed snapshot, named." },
 	{ "running", vg_running, METH_NOARGS,
 	  "running(): True under Valgrind." },
+#if PY3
+	{ "heap", vg_heap, METH_NOARGS,
+	  "heap(): in rangewall pytest's heap pass, (bytes live, peak bytes,\n"
+	  "blocks served) since heap_reset(); else None." },
+	{ "heap_reset", vg_heap_reset, METH_NOARGS,
+	  "heap_reset(): the peak becomes what lives now; blocks served 0." },
+	{ "pyframes_map", vg_pyframes_map, METH_NOARGS,
+	  "pyframes_map(): with --pyframes, write the map of the Python\n"
+	  "functions seen so far and return its path; else None." },
+#endif
 	{ NULL, NULL, 0, NULL }
 };
 
@@ -588,6 +672,10 @@ PyObject *embed_init_vg(void)
 	PyObject *m = PyModule_Create(&vg_def);
 
 	if (m != NULL && PyModule_AddStringConstant(m, "mode", embed_mode_names[mode]) < 0)
+		Py_CLEAR(m);
+	/* parts: the folder the tool's files go to (Callgrind's parts), or None */
+	if (m != NULL && PyModule_AddObject(m, "parts", parts_dir != NULL ?
+			PyUnicode_FromString(parts_dir) : (Py_INCREF(Py_None), Py_None)) < 0)
 		Py_CLEAR(m);
 	return m;
 }

@@ -15,6 +15,10 @@
  *   embed_options(TIMES, ...)  where phase wall times go (NULL: nowhere;
  *                              "-": stderr), and the file made as the
  *                              program starts (NULL: none)
+ *   embed_set_parts(DIR, WRITE, MAP)  the vg module's `parts` (DIR: where
+ *                              the tool's files go) and pyframes_map()
+ *                              (WRITE() writes MAP now), for rangewall
+ *                              pytest's plugin; NULLs: None
  *   embed_start(FIRST, ALL)    the program starts: start-up ends, phase
  *                              FIRST begins; unless ALL, Callgrind's
  *                              counts so far are dropped and it starts
@@ -49,6 +53,7 @@ PyObject *embed_init_vg(void);
 void embed_init_vg(void);
 #endif
 void embed_options(const char *times, const char *started);
+void embed_set_parts(const char *dir, int (*write_map)(void), const char *map);
 void embed_start(const char *first_phase, int measure_all);
 void embed_finalize(int measure_all);
 void embed_exit(void);

@@ -49,6 +49,7 @@ static const char *started_file;	/* RANGEWALL_STARTED */
 static PyObject *py_suffix;		/* ".py" */
 static PyObject *main_file;		/* cpython.run_file's file, or NULL */
 static const char *pyframes_map = "";
+static const char *parts_dir;	/* RANGEWALL_PARTS: the vg module's parts */
 
 static void fail(const char *what, const char *value)
 {
@@ -156,7 +157,11 @@ static int audit(const char *event, PyObject *args, void *data)
 #if RW_HAVE_PYFRAMES
 	if (*pyframes_map != '\0' && pyframes_start(pyframes_map) < 0)
 		fail("--pyframes: no code extra slot left for", pyframes_map);
+	if (*pyframes_map != '\0')
+		embed_set_parts(parts_dir, pyframes_finish, pyframes_path());
+	else
 #endif
+		embed_set_parts(parts_dir, NULL, NULL);
 	embed_start(first_phase, measure_all);
 	return 0;
 }
@@ -194,6 +199,7 @@ int rangewall_hook_init(void)
 	}
 	embed_set_mode(m);
 	started_file = setting("RANGEWALL_STARTED");
+	parts_dir = setting("RANGEWALL_PARTS");
 	embed_options(setting("RANGEWALL_TIMES"), started_file);
 	if (m == MODE_ADHOC || (requests != NULL && !strcmp(requests, "no")))
 		embed_silence();

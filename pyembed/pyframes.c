@@ -595,6 +595,11 @@ out:
 	set_hook(pyframes_eval);
 }
 
+const char *pyframes_path(void)
+{
+	return map_path;
+}
+
 /*
  * Write the map: "ADDRESS SIZE py:NAME (FILE:LINE)" a stub, in hex; then
  * "# past the hook: INSTRUCTION py:NAME (FILE:LINE)" a function that

@@ -12,6 +12,8 @@
  *                         process id.  -1 on failure.
  *   pyframes_resolve()    before Py_Finalize: qualified names for 3.6-3.10
  *   pyframes_finish()     after Py_Finalize: write the map.  -1 on failure.
+ *                         (Earlier, it writes the functions seen so far.)
+ *   pyframes_path()       the map's path, "%p" expanded
  */
 #ifndef RW_PYFRAMES_H
 #define RW_PYFRAMES_H
@@ -30,6 +32,7 @@
 int pyframes_start(const char *path);
 void pyframes_resolve(void);
 int pyframes_finish(void);
+const char *pyframes_path(void);
 #endif
 
 #endif /* RW_PYFRAMES_H */

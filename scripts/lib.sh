@@ -609,7 +609,7 @@ rw_ltrace_status() {
 # standard output and error go where the caller redirects them.
 # CMD runs in a fixed environment: env -i, then RW_FIXED_ENV, whatever the
 # caller has, and RW_KEEP_ENV's variables where the caller set them (the
-# Valgrind options a user chose; the drivers' own settings).  The counts
+# Valgrind options a user chose, glibc's tunables; the drivers' own settings).  The counts
 # follow the environment: a program's start-up walks it, and the locale
 # (LANG) and home folder (HOME: the user site folder) shape what the
 # interpreter allocates.  py-range@3.11 at n = 100,000 counted 17,141,784
@@ -618,7 +618,7 @@ rw_ltrace_status() {
 # folder, so no user's files (~/.valgrindrc, a user site) play a part.
 RW_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 RW_FIXED_ENV="PATH=$RW_PATH LANG=C.UTF-8 HOME=/nonexistent TMPDIR=/tmp"
-RW_KEEP_ENV="VALGRIND_LIB VALGRIND_OPTS RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
+RW_KEEP_ENV="VALGRIND_LIB VALGRIND_OPTS GLIBC_TUNABLES RW_SNAPSHOT_PREFIX RW_SYSCALL_MARKS"
 # The system's library folders (those holding a libc), as LD_LIBRARY_PATH:
 # the dynamic loader then finds every library without mapping
 # /etc/ld.so.cache, whose size (every package installed adds to it) moved
@@ -709,7 +709,7 @@ rw_run_user() {
 		1:@program@)
 			_in_runner=
 			if [ -n "${RW_USER_HOOK:-}" ]; then
-				_env="$_env RANGEWALL_STARTED=$(rw_quote "$_rs")"
+				_env="$_env RANGEWALL_STARTED=$(rw_quote "$_rs") RANGEWALL_PARTS=$(rw_quote "$RW_RUN")"
 				eval "set -- \"\$@\" $(rw_quote "$RW_USER_EXE") ${RW_USER_ARGV:-}"
 			else
 				set -- "$@" "--executable=$RW_USER_EXE" "--started=$_rs"

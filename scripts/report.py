@@ -460,6 +460,21 @@ def bench_md(res):
         md += ["", "Target: 1.05 or less. pyenv's interpreters link the same shared libpython as "
                "their runner; Debian's `python3` links it statically (see above). Wall times of "
                "0.4 s runs vary by several per cent on a shared machine, even as the best of 7.", ""]
+    pt = {x["what"]: float(x["seconds"]) for x in sel("pytest")}
+    if len(pt) == 3:
+        plain, rw, cg = pt["plain pytest"], pt["rangewall pytest"], pt["rangewall callgrind -m pytest"]
+        md += ["## rangewall pytest: what a measured test costs", "",
+               "`tests/pytest-project` (five measured tests; `test_fails` deselected) on {}, best "
+               "of 3. Plain pytest runs pytest-benchmark's fixture with `--benchmark-disable` (each "
+               "function called once); `rangewall pytest` runs its heap pass natively, then the "
+               "Callgrind pass with Python function names and a warm-up call per test; `rangewall "
+               "callgrind -m pytest` is one Callgrind run of the same tests, without names or "
+               "per-test parts.".format(ctx.get("release", "?")), "",
+               "| run | wall time | per measured test | against plain pytest |", "|---|---|---|---|"]
+        for what, t in (("plain pytest", plain), ("rangewall pytest", rw),
+                        ("rangewall callgrind -m pytest", cg)):
+            md.append("| `{}` | {:.2f} s | {:.2f} s | {:.1f} x |".format(what, t, t / 5, t / plain))
+        md += ["", "`rangewall pytest` / `rangewall callgrind -m pytest`: {:.2f} x.".format(rw / cg), ""]
     growth = sel("growth")
     if growth:
         md += ["## Each tool's time against n", "",

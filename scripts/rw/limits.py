@@ -61,8 +61,8 @@ class Limit:
 
     def __str__(self):
         if self.budget is not None:
-            return "{}:<{:g}".format(self.metric, self.budget)
-        return "{}:+{:g}%@{:g}".format(self.metric, self.pct, self.floor)
+            return "{}:<{:.15g}".format(self.metric, self.budget)
+        return "{}:+{:.15g}%@{:.15g}".format(self.metric, self.pct, self.floor)
 
 
 def unit_kind(metric):

@@ -33,6 +33,39 @@ def program_first(items, home=None):
     return sorted(((n, v) for n, v in items if not n.startswith("py:<module>")),
                   key=lambda x: (tier(x[0]), -x[1], x[0]))
 
+def python_function(fn):
+    """'FILE:py:NAME (FILE:LINE)'2' -> ('py:NAME (FILE:LINE)', "'2"), or None."""
+    i = fn.find(":py:")
+    if i < 0:
+        return None
+    name = fn[i + 1:]
+    close = name.rfind(")")
+    if "'" in name[close:]:
+        name, _, depth = name[:close + 1], "", name[close + 1:]
+        return name, depth
+    return name, ""
+
+
+def per_part(rows):
+    """inclusive.tsv's rows (part, phase, function, inclusive Ir, self Ir,
+    calls, object; tab-separated) -> {(part, phase): {py:NAME (FILE:LINE):
+    [inclusive Ir, self Ir, calls]}}, in order.  A recursive call's deeper
+    levels (Callgrind's '2 ...) are inside the outer level's inclusive Ir;
+    their self Ir and calls add to its own."""
+    parts = {}
+    for r in rows:
+        part, ph, fn, inc, self_ir, calls, _ = r.rstrip("\n").split("\t")
+        named = python_function(fn)
+        if named is None:
+            continue
+        d = parts.setdefault((part, ph), {}).setdefault(named[0], [0, 0, 0])
+        if not named[1]:
+            d[0] = max(d[0], int(inc))
+        d[1] += int(self_ir)
+        d[2] += int(calls)
+    return parts
+
+
 UNKNOWN = re.compile(r"0x([0-9A-Fa-f]+): \?\?\?")
 CG_NAME = re.compile(r"^0x([0-9a-f]+)('\d+)?$")
 

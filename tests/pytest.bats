@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# rangewall pytest on a small project (tests/pytest-project: a package, a
+# pytest.ini with a limit, tests using the benchmark fixture, a marker,
+# awkward parametrized ids, an unmeasured test and a failing one), in a
+# virtualenv of Debian's python3 with its system site-packages (Debian's
+# python3-pytest and python3-pytest-benchmark).  One run, then plain
+# pytest on the same tests as the reference.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	setup_results
+	export P="$BATS_FILE_TMPDIR/my project"	# a path with a space
+	cp -r "$ROOT/tests/pytest-project" "$P"
+	/usr/bin/python3 -m venv --without-pip --system-site-packages "$P/.venv"
+	cd "$P" || return 1
+	st=0
+	.venv/bin/python -m pytest -q -p no:cacheprovider tests/ >"$RESULTS/plain.out" 2>&1 || st=$?
+	echo "$st" >"$RESULTS/plain.status"
+	st=0
+	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" -p no:cacheprovider tests/ \
+		>"$RESULTS/rw.out" 2>"$RESULTS/rw.err" || st=$?
+	echo "$st" >"$RESULTS/rw.status"
+	export D="$RESULTS/pytest@3.11/callgrind"
+}
+
+# fig NODEID KEY: a test's figure in summary.json.
+fig() {
+	python3 -c 'import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["nodeid"] == sys.argv[2]]
+print(t[0][sys.argv[3]] if t else "absent")' "$D/summary.json" "$1" "$2"
+}
+
+# calls NODEID FUNCTION: calls of py:FUNCTION in that test.
+calls() {
+	python3 -c 'import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tests"] if t["nodeid"] == sys.argv[2]][0]
+print(sum(f["calls"] for f in t["functions"] if f["name"].split(" (")[0] == "py:" + sys.argv[3]))' \
+		"$D/summary.json" "$1" "$2"
+}
+
+@test "pytest: the failing test fails as under plain pytest, with pytest's exit status" {
+	[ "$(cat "$RESULTS/plain.status")" = 1 ]
+	[ "$(cat "$RESULTS/rw.status")" = 1 ]
+	grep -q '^FAILED tests/test_shapes.py::test_fails - assert 2 == 3' "$RESULTS/plain.out"
+	grep -q '^FAILED tests/test_shapes.py::test_fails - assert 2 == 3' "$RESULTS/rw.out"
+	run grep -c '^FAILED' "$RESULTS/plain.out"
+	[ "$output" = 1 ]
+}
+
+@test "pytest: the project's limit (pytest.ini, Ir:<10M) fails the one test over it, naming the figure" {
+	run grep '^FAILED' "$RESULTS/rw.out"
+	[ "${#lines[@]}" -eq 2 ]
+	grep -q '^FAILED tests/test_shapes.py::test_words' "$RESULTS/rw.out"
+	grep -Eq 'rangewall: tests/test_shapes.py::test_words over its limit: Ir [0-9,]+ Ir >= 10,000,000 Ir \(limit Ir:<10000000\)' "$RESULTS/rw.out"
+}
+
+@test "pytest: each measured test has its own part and figures; the unmeasured test none" {
+	ids=$(cd "$P" && .venv/bin/python -m pytest --collect-only -q -p no:cacheprovider tests/ | grep '::' | grep -v test_plain)
+	[ "$(printf '%s\n' "$ids" | wc -l)" -eq 6 ]
+	printf '%s\n' "$ids" | while IFS= read -r id; do
+		part=$(fig "$id" part) file=$(fig "$id" file) ir=$(fig "$id" Ir)
+		[ "$part" != absent ] || { echo "no figures for $id" >&2; return 1; }
+		grep -qx "desc: Trigger: Client Request: $part" "$D/$file"
+		[ "$(awk '/^summary:/ { print $2 }' "$D/$file")" = "$ir" ]
+		between 1000 "$ir" 100000000
+	done
+	[ "$(fig tests/test_shapes.py::test_plain Ir)" = absent ]
+	[ "$(wc -l <"$D/tests.tsv")" -eq 7 ]	# the header and six tests
+}
+
+@test "pytest: awkward ids (brackets, slashes, unicode) keep pytest's node id" {
+	grep -q 'test_middle\[\\u03c0/one\]' "$D/tests.tsv"
+	grep -q 'test_middle\[ten \[x\]\]' "$D/tests.tsv"
+}
+
+@test "pytest: the known structure's calls are exact (a generator's creation once more on 3.11)" {
+	t=tests/test_shapes.py::test_top
+	[ "$(calls $t top)" = 1 ]
+	[ "$(calls $t 'top.<locals>.<listcomp>')" = 1 ]
+	[ "$(calls $t middle)" = 10 ]
+	[ "$(calls $t leaf)" = 1000 ]
+	# 10 generators, each resumed 101 times as sys.setprofile counts, and created once
+	[ "$(calls $t 'middle.<locals>.<genexpr>')" = 1020 ]
+	# the frames the call ran under (pytest's, the plugin's) are not the test's
+	run calls $t runtest
+	[ "$output" = 0 ]
+}
+
+@test "pytest: the heap peak of words(20000) is tracemalloc's within 5 %" {
+	heap=$(fig tests/test_shapes.py::test_words heap)
+	ref=$(cd "$P" && .venv/bin/python -c 'import tracemalloc, shapes
+tracemalloc.start(); shapes.words(20000); print(tracemalloc.get_traced_memory()[1])')
+	between "$((ref * 95 / 100))" "$heap" "$((ref * 105 / 100))"
+	between 1 "$(fig tests/test_shapes.py::test_words allocs)" 100000
+}
+
+@test "pytest: summary.json validates against its schema; a corrupted one does not" {
+	run python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+		"$D/summary.json" "$ROOT/scripts/pytest/summary.v1.json"
+	[ "$status" -eq 0 ]
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1])); s["tests"][0]["Ir"] = "many"
+json.dump(s, open(sys.argv[2], "w"))' "$D/summary.json" "$BATS_TEST_TMPDIR/bad.json"
+	run python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+		"$BATS_TEST_TMPDIR/bad.json" "$ROOT/scripts/pytest/summary.v1.json"
+	[ "$status" -eq 1 ]
+	[[ $output == *"'many' is not of type"* ]]
+}
+
+@test "pytest: bencher.json holds each test's instructions, as summary.json" {
+	run python3 -c 'import json, sys
+s = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
+assert len(b) == len(s["tests"]) == 6, (len(b), len(s["tests"]))
+for t in s["tests"]:
+    assert b[t["nodeid"]]["instructions"]["value"] == t["Ir"], t["nodeid"]
+    assert b[t["nodeid"]]["heap-peak-bytes"]["value"] == t["heap"], t["nodeid"]
+print("ok")' "$D/summary.json" "$D/bencher.json"
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}
+
+@test "pytest: with pytest-benchmark installed, a test's benchmark fixture is rangewall's" {
+	/usr/bin/python3 -c 'import pytest_benchmark' # Debian's python3-pytest-benchmark
+	[ "$(fig tests/test_shapes.py::test_parity how)" = fixture ]
+	# plain pytest gives pytest-benchmark's, which prints its table
+	grep -q 'benchmark: 5 tests' "$RESULTS/plain.out"
+	run grep -c 'benchmark: ' "$RESULTS/rw.out"
+	[ "$output" = 0 ]
+}
+
+@test "pytest: bad limits and baselines are refused in one line, exit 2" {
+	cd "$P"
+	run "$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+x%' tests/
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"--limit: LIMIT 'Ir:+x%'"* ]]
+	run "$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" --baseline nosuch tests/
+	[ "$status" -eq 2 ]
+	[[ $output == "rangewall: error: no baseline 'nosuch'"* ]]
+	run "$ROOT"/scripts/rangewall pytest --venv .venv --pyframes tests/
+	[ "$status" -eq 2 ]
+	[[ $output == *"option --pyframes is not for rangewall pytest"* ]]
+}
