@@ -576,10 +576,14 @@ rw_children() {
 # rw_status STATUS: after rw_run failed with STATUS, return 0 if the
 # result is the program's and kept: the rangewall command ran the user's
 # program, which exited STATUS, and the tool wrote its output (RW_MAIN_OUT,
-# in the run's folder).  Else return STATUS.  RW_PROGRAM_STATUS keeps it.
+# in the run's folder).  A program killed by a signal (status 128 + N; the
+# tool writes its output as the program dies) is the program's too: a
+# SIGTERM gives 143, as under python.  Else return STATUS.
+# RW_PROGRAM_STATUS keeps it.
 rw_status() {
 	RW_PROGRAM_STATUS=$1
-	if [ -n "${RW_USER:-}" ] && [ "$1" -lt 125 ] && [ -s "$RW_RUN/${RW_MAIN_OUT:-none}" ]; then
+	if [ -n "${RW_USER:-}" ] && { [ "$1" -lt 125 ] || [ "$1" -gt 128 ]; } &&
+		[ -s "$RW_RUN/${RW_MAIN_OUT:-none}" ]; then
 		return 0
 	fi
 	return "$1"

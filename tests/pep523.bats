@@ -50,6 +50,16 @@ exact() {
 	equals "$(echo "$TAGS" | wc -w)" "$n"
 }
 
+# exact_on TAG NAME MIN: on TAG, NAME's calls equal the reference's (MIN or more).
+exact_on() {
+	got=$(calls_of "$1" "$2")
+	# shellcheck disable=SC2086 # two numbers
+	set -- "$1" "$2" "$3" $got
+	[ "$#" -eq 5 ] || { echo "on $1: no count for $2" >&2; return 1; }
+	[ "$5" -ge "$3" ] || { echo "on $1: the reference saw $2 called $5 times" >&2; return 1; }
+	equals "$5" "$4" || { echo "on $1: $2" >&2; return 1; }
+}
+
 # inclusive DIR NAME: py:NAME's inclusive Ir in a result's inclusive.tsv
 # (its outermost calls: a recursive call's deeper levels are inside).
 inclusive() {
@@ -86,6 +96,31 @@ inclusive() {
 
 @test "CALL_ALLOC_AND_ENTER_INIT: a class's __init__ through Class(), exact on the tier's Pythons" {
 	exact __init__ 100
+}
+
+@test "raise: a function that raises, caught by its caller: calls exact, the caller's inclusive Ir holds it" {
+	exact raiser 100
+	exact catcher 1
+	for t in $TAGS; do
+		d=$RESULTS/many/pep523@$t/callgrind
+		r=$(inclusive "$d" raiser) c=$(inclusive "$d" catcher)
+		between 1000 "$r" "$c" || { echo "on $t: raiser $r, catcher $c" >&2; return 1; }
+	done
+}
+
+@test "comprehensions: a <listcomp> call each up to 3.11; from 3.12 inlined, no call, as sys.setprofile sees" {
+	n=0
+	for t in $TAGS; do
+		case $("$ROOT"/scripts/pythons "$t" | awk '{ print $2 }') in
+		3.[6-9].* | 3.1[01].*) exact_on "$t" '<listcomp>' 100 ;;
+		*)
+			! grep -q '<listcomp>' "$RESULTS/ref-$t.tsv" || { echo "on $t: the reference saw a <listcomp>" >&2; return 1; }
+			run grep -c 'py:comprehension.<locals>.<listcomp>' "$RESULTS/many/pep523@$t/callgrind/inclusive.tsv"
+			[ "$output" = 0 ] || { echo "on $t: a <listcomp> frame" >&2; return 1; } ;;
+		esac
+		n=$((n + 1))
+	done
+	equals "$(echo "$TAGS" | wc -w)" "$n"
 }
 
 @test "generators: from 3.11 each one's creation is one call more than sys.setprofile's" {

@@ -12,6 +12,11 @@ CALL_ALLOC_AND_ENTER_INIT (tests/pep523.bats).
   FOR_ITER_GEN                       numbers(), in a for loop
   SEND, SEND_GEN                     numbers() under delegate()'s yield
                                      from; leaf() awaited by awaiting()
+
+and two paths that are no instruction of the issue's: a function that
+raises, caught by its caller (raiser(), catcher()), and a list
+comprehension, a function of its own until 3.12 inlines it (PEP 709):
+comprehension()'s <listcomp>.
 """
 import sys
 
@@ -57,6 +62,22 @@ async def awaiting(n):
         await leaf()
 
 
+def raiser(i):                      # raises; catcher() catches
+    raise ValueError(i)
+
+
+def catcher(n):
+    for i in range(n):
+        try:
+            raiser(i)
+        except ValueError:
+            pass
+
+
+def comprehension(n):               # <listcomp>: inlined from 3.12
+    return [i for i in range(n)]
+
+
 def run():
     s = Subscripted()
     for i in range(N):
@@ -77,6 +98,9 @@ def run():
         awaiting(N).send(None)
     except StopIteration:
         pass
+    catcher(N)
+    for _ in range(N):
+        comprehension(3)
 
 
 run()

@@ -4,7 +4,7 @@
 # rangewall-test: alone (it times each write: a file running beside it
 # would add stalls of its own)
 
-load helper
+load ../helper
 
 setup_file() {
 	setup_results

@@ -3,7 +3,7 @@
 # small N -- the same result files and the same figures (Callgrind's Ir per
 # phase, Massif's phase-end heaps, DHAT's totals, ltrace's histogram).
 
-load helper
+load ../helper
 
 # One of each kind: a native program, the native models, Python ones.
 BENCHES="c-range c-intlist c-accu py-range py-stringio"
