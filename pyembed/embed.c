@@ -168,6 +168,7 @@ struct heap_counts {
 	long long live, peak, allocs;
 };
 static struct heap_counts *heap_counts;
+static long long heap_base;	/* live at the last vg.heap_reset() */
 static void (*heap_add)(long long bytes, int served);
 #define HEAP_ADD(bytes, served) do { if (heap_add != NULL) heap_add((bytes), (served)); } while (0)
 
@@ -618,17 +619,19 @@ static PyObject *vg_heap(PyObject *self, PyObject *args)
 	(void)self, (void)args;
 	if (heap_counts == NULL || heap_add == NULL)
 		Py_RETURN_NONE;
-	return Py_BuildValue("(LLL)", __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED),
+	return Py_BuildValue("(LLLL)", __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED),
 			     __atomic_load_n(&heap_counts->peak, __ATOMIC_RELAXED),
-			     __atomic_load_n(&heap_counts->allocs, __ATOMIC_RELAXED));
+			     __atomic_load_n(&heap_counts->allocs, __ATOMIC_RELAXED), heap_base);
 }
 
 static PyObject *vg_heap_reset(PyObject *self, PyObject *args)
 {
 	(void)self, (void)args;
+	/* The base is kept here, not returned: an object made to return it
+	 * would be live at the call's end, counted as the test's. */
 	if (heap_counts != NULL && heap_add != NULL) {
-		__atomic_store_n(&heap_counts->peak, __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED),
-				 __ATOMIC_RELAXED);
+		heap_base = __atomic_load_n(&heap_counts->live, __ATOMIC_RELAXED);
+		__atomic_store_n(&heap_counts->peak, heap_base, __ATOMIC_RELAXED);
 		__atomic_store_n(&heap_counts->allocs, 0, __ATOMIC_RELAXED);
 	}
 	Py_RETURN_NONE;
@@ -647,10 +650,11 @@ static PyMethodDef vg_methods[] = {
 	  "running(): True under Valgrind." },
 #if PY3
 	{ "heap", vg_heap, METH_NOARGS,
-	  "heap(): in rangewall pytest's heap pass, (bytes live, peak bytes,\n"
-	  "blocks served) since heap_reset(); else None." },
+	  "heap(): in rangewall pytest's heap pass, (bytes live, peak bytes\n"
+	  "since heap_reset(), blocks served since, bytes live at it); else None." },
 	{ "heap_reset", vg_heap_reset, METH_NOARGS,
-	  "heap_reset(): the peak becomes what lives now; blocks served 0." },
+	  "heap_reset(): the peak and the base become what lives now; blocks\n"
+	  "served 0." },
 	{ "pyframes_map", vg_pyframes_map, METH_NOARGS,
 	  "pyframes_map(): with --pyframes, write the map of the Python\n"
 	  "functions seen so far and return its path; else None." },

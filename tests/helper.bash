@@ -104,3 +104,8 @@ tier_tags() {
 		  py3_tags | tr ' ' '\n' | tail -n 1; } | awk 'NF && !seen[$0]++' | paste -sd' ' -
 	fi
 }
+
+# group N: N with a comma every three digits, as the report prints it.
+group() {
+	printf '%s\n' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
+}

@@ -92,6 +92,16 @@ snippet_share() {
 	awk -v p="$part" -v w="$whole" 'BEGIN { print p / w }'
 }
 
+@test "report: the seed-000 row for a release 3.x is filled from py-range's run, per int, with its source" {
+	run --separate-stderr "$ROOT"/scripts/report.py -r "$RESULTS/cg1"
+	[ "$status" -eq 0 ]
+	row=$(grep -E '^\| Callgrind Ir: Python, release 3\.x \|' "$RESULTS/cg1/REPORT.md")
+	ir=$(awk -F'\t' 'NR > 1 { t += $3 } END { printf "%.0f", t }' "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv")
+	per=$(awk -v t="$ir" 'BEGIN { printf "%.1f", t / 100000 }')
+	grep -F "| $(group "$ir") ($per Ir per int over the snippet's phases; the snippet only) | callgrind py-range@3.11 |" <<<"$row" ||
+		{ echo "$row" >&2; false; }
+}
+
 @test "callgrind: snippet-only is under 60 % of the whole process (Debian 3.11)" {
 	between 0.30 "$(snippet_share 3.11)" 0.60	# 0.38 here
 }

@@ -134,12 +134,24 @@ print("ok")' "$D/summary.json" "$D/bencher.json"
 	[ "$output" = 0 ]
 }
 
+@test "pytest: a marker's relative limit with no baseline is listed as not checked; its absolute one is checked" {
+	# test_top's marker: Ir:+50% (over the ini's Ir:<10M) and heap:<1MB
+	grep -Fx 'rangewall pytest: not checked, no figure to compare with (no --baseline): tests/test_shapes.py::test_top (Ir:+50%@100)' "$RESULTS/rw.out"
+	[ "$(fig tests/test_shapes.py::test_top unchecked)" = "['Ir:+50%@100']" ]
+	run python3 -c 'import json, sys
+print(sum(1 for t in json.load(open(sys.argv[1]))["tests"] if "unchecked" in t))' "$D/summary.json"
+	equals 1 "$output"
+}
+
 @test "pytest: bad limits and baselines are refused in one line, exit 2" {
 	cd "$P"
 	run "$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+x%' tests/
 	[ "$status" -eq 2 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ $output == *"--limit: LIMIT 'Ir:+x%'"* ]]
+	run "$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+5% heap:<1MB' tests/
+	[ "$status" -eq 2 ]
+	equals "rangewall: error: --limit: relative limit Ir:+5%@100 needs --baseline NAME (a baseline saved with --save-baseline NAME); an absolute one (METRIC:<AMOUNT) needs none" "$output"
 	run "$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" --baseline nosuch tests/
 	[ "$status" -eq 2 ]
 	[[ $output == "rangewall: error: no baseline 'nosuch'"* ]]

@@ -12,6 +12,8 @@ setup_file() {
 	# The issue's size: 10 KB chunks, 1 GB joined at the wall.
 	"$ROOT"/scripts/callgrind -c 10000 -n 100000 -o "$RESULTS/w100000" py-stringio@3.11 >&3
 	"$ROOT"/scripts/callgrind -c 10000 -n 99999 -o "$RESULTS/w99999" py-stringio@3.11 >&3
+	# the wall's time, for the seed report's rows (5 native runs, ~3 s)
+	"$ROOT"/scripts/walltime -c 10000 -n 100000 -o "$RESULTS/w100000" py-stringio@3.11 >&3
 	"$ROOT"/scripts/massif -c 10000 -n 100000 -o "$RESULTS" py-stringio@3.11 >&3
 }
 
@@ -53,6 +55,21 @@ total() {	# the snippet's Ir: every part
 	run awk '/^ *n[0-9]+: [0-9]+ .*_PyAccu_Accumulate/ { print $2; exit }' "$f"
 	between 1000000000 "$output" 1000100000
 	grep -q 'PyUnicode_Join' "$f"
+}
+
+@test "report: the seed-003 rows are filled from these 100,000-write runs, each with its source" {
+	run --separate-stderr "$ROOT"/scripts/report.py -r "$RESULTS/w100000"
+	[ "$status" -eq 0 ]
+	r=$RESULTS/w100000/REPORT.md
+	src='py-stringio@3.11'
+	grep -E "^\| refcount of the written string \|.*\| 100,001 before, 2 after \(sys.getrefcount counts its own argument: 100,000 and 1\) \| callgrind $src \(stderr.log\) \| 1 \|" "$r"
+	# the join holds the last write's Ir, the copy nearly all of it
+	grep -E "^\| where the time goes \|.*\| the join (9[5-9]|100)\.[0-9] %, memmove/memcpy 9[0-9]\.[0-9] % of the 100,000th write's 1,[0-9]{3},[0-9]{3},[0-9]{3} Ir; [0-9.]+ GB/s \(1,000,000,000 B in [0-9.]+ s\) \| callgrind \+ walltime $src \|" "$r"
+	grep -E "^\| the first 99,999 writes \|.*\| [0-9.]+ s: 99,999 writes of 10,000 B \(999,990,000 B\) \| walltime $src \(phase writes\) \|" "$r"
+	grep -E "^\| 100,000 writes \|.*\| [0-9.]+ s, [0-9.]+ × the 99,999 writes' time.* \| walltime $src \(phases writes, last\) \|" "$r"
+	# none of the four is among the rows without a source
+	run grep -cE "^\| (refcount of the written string|where the time goes|the first 99,999 writes|100,000 writes) \|.*not measured here" "$r"
+	equals 0 "$output"
 }
 
 # wall_share TAG: Ir of the last write over the mean Ir of the others, at

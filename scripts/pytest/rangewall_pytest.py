@@ -20,10 +20,11 @@ phase "pytest".  In the heap pass (no Valgrind; rangewall-heapcount.so
 preloaded), vg.heap() gives the heap at the call's start and end and its
 peak.  Each pass writes one JSON line per measured test to
 --rangewall-records.  With --rangewall-baseline (a summary.json) the
-Callgrind pass checks each test's limits (@pytest.mark.rangewall(
-limit="Ir:+2% heap:<24MB"), else --rangewall-limit, else the ini option
-rangewall_limit): a test over one fails, its message naming the figure,
-the baseline's and the Python function that grew most.
+Callgrind pass checks each test's limits: --rangewall-limit, else the ini
+option rangewall_limit, with the metrics of the test's own
+@pytest.mark.rangewall(limit="Ir:+2% heap:<24MB") over them one by one.
+A test over one fails, its message naming the figure, the baseline's and
+the Python function that grew most.
 """
 
 import gc
@@ -36,6 +37,11 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rw import limits as limits_mod  # noqa: E402
+# Imported here, not when a baseline is first compared: a run with
+# --baseline and one without then load the same modules before the
+# tests, and no test's count holds their import.
+from rw.callgrind import Part  # noqa: E402
+from rw.pyframes import CG_NAME, Map  # noqa: E402
 
 try:
     import vg
@@ -43,9 +49,10 @@ except ImportError:     # not under rangewall: the tests run, nothing is counted
     vg = None
 
 # The metrics a test's limit may name, with the floor a relative limit
-# ignores changes under.  Instruction counts repeat exactly from run to run
-# (tests/pytest.bats checks it), so their floor is small: a change below
-# 100 Ir is the part's own bookkeeping moving, not the test's work.
+# ignores changes under.  A test's instruction count repeats within tens
+# of Ir across clones and environments (tests/full/pytest.bats checks it),
+# so their floor is small: a change below 100 Ir is the part's own
+# bookkeeping moving, not the test's work.
 METRICS = {"Ir": 100, "cycles": 100, "heap": 0, "leaked": 0, "allocs": 0}
 PART = re.compile(r"^callgrind\.out\.(\d+)$")
 
@@ -136,15 +143,17 @@ class Session:
         if warmup:
             fn()
         if self.pass_ == "heap":
+            # Nothing between the reset and the call: the base is read in
+            # C, so no object made for it is counted as the test's.
             vg.heap_reset()
-            start = vg.heap()
             try:
                 return fn()
             finally:
                 end = vg.heap()
-                if start is not None:
-                    rec.update(heap_start=start[0], heap_end=end[0], heap=end[1] - start[0],
-                               leaked=end[0] - start[0], allocs=end[2])
+                if end is not None:
+                    live, peak, allocs, base = end
+                    rec.update(heap_start=base, heap_end=live, heap=peak - base,
+                               leaked=live - base, allocs=allocs)
                 self.write(rec)
         vg.phase(part)
         try:
@@ -153,8 +162,12 @@ class Session:
             vg.phase("pytest")
             figures = self.part_figures(part)
             rec.update(figures)
+            over, unchecked = self.check(item, rec)
+            if unchecked:
+                rec["unchecked"] = unchecked
             self.write(rec)
-        self.check(item, rec)
+        if over:
+            pytest.fail(over, pytrace=False)
         return result
 
     def write(self, rec):
@@ -193,26 +206,34 @@ class Session:
 
     # --- limits ---------------------------------------------------------------------------
     def check(self, item, rec):
+        """(the failure message or None, the limits that could not be
+        checked).  The test's limits: the project's (--limit, else the ini
+        option), with the marker's metrics over them one by one.  A
+        relative limit needs the baseline's figure: without one (no
+        --baseline, or a test the baseline lacks, or a figure missing on
+        either side) it is not checked, and the record says so."""
         marker = item.get_closest_marker("rangewall")
         limits = dict(self.default_limit)
         if marker is not None and "limit" in marker.kwargs:
             limits.update(self.parse_limit(marker.kwargs["limit"], item.nodeid))
         if not limits:
-            return
+            return None, []
         heap = self.heap.get(item.nodeid, {})
         now = dict(rec, **{k: heap[k] for k in ("heap", "leaked", "allocs") if k in heap})
         now["cycles"] = cycles(rec.get("events"))
         base = self.baseline.get(item.nodeid, {})
-        over = []
+        over, unchecked = [], []
         for metric, lim in sorted(limits.items()):
             a, b = base.get(metric), now.get(metric)
-            if b is not None and lim.exceeded(a, b):
+            if b is None or (lim.budget is None and a is None):
+                unchecked.append(str(lim))
+            elif lim.exceeded(a, b):
                 over.append(describe(metric, lim, a, b))
-        if over:
-            grew = self.grew_most(rec, base)
-            pytest.fail("rangewall: {} over its limit: {}{}".format(
-                item.nodeid, "; ".join(over), "; grew most: " + grew if grew else ""),
-                pytrace=False)
+        if not over:
+            return None, unchecked
+        grew = self.grew_most(rec, base)
+        return "rangewall: {} over its limit: {}{}".format(
+            item.nodeid, "; ".join(over), "; grew most: " + grew if grew else ""), unchecked
 
     def grew_most(self, rec, base):
         """The Python function whose inclusive Ir grew most against the
@@ -220,9 +241,13 @@ class Session:
         if not rec.get("file") or not base.get("functions"):
             return ""
         now = python_inclusive(os.path.join(vg.parts, rec["file"]))
-        was = {f["name"]: f["inclusive"] for f in base["functions"]}
+        # A function is the same one when its name and file are: an edit
+        # above it moves its first line.
+        was = {}
+        for f in base["functions"]:
+            was[without_line(f["name"])] = max(was.get(without_line(f["name"]), 0), f["inclusive"])
         skip = set(rec["outside"])
-        rows = [(ir - was.get(name, 0), name) for name, ir in now.items()
+        rows = [(ir - was.get(without_line(name), 0), name) for name, ir in now.items()
                 if name[name.rfind(" (") + 2:-1] not in skip
                 and not name[name.rfind(" (") + 2:].startswith(__file__.rstrip("c") + ":")]
         if not rows:
@@ -246,6 +271,12 @@ class Session:
     def pytest_unconfigure(self, config):
         if self.records is not None:
             self.records.close()
+
+
+def without_line(name):
+    """'py:f (FILE:LINE)' -> 'py:f (FILE)'."""
+    head, sep, where = name.rpartition(" (")
+    return "{} ({})".format(head, where[:-1].rpartition(":")[0]) if sep else name
 
 
 def outside():
@@ -280,8 +311,6 @@ def describe(metric, lim, a, b):
 def python_inclusive(path):
     """{py:NAME (FILE:LINE): inclusive Ir} of one Callgrind part, not yet
     renamed: the map of the functions seen so far names the stubs."""
-    from rw.callgrind import Part
-    from rw.pyframes import CG_NAME, Map
     mp = vg.pyframes_map()
     if mp is None:
         return {}

@@ -12,7 +12,8 @@ function of every part) and context.txt.  Writes in DIR:
                 (with --cache-sim), heap figures and Python functions
   bencher.json  the same figures in Bencher's metric format (BMF):
                 {test: {measure: {"value": N}}}
-  tests.tsv     part, node id, Ir, heap peak, leaked, allocs: a line a test
+  tests.tsv     part, file, node id, Ir, heap peak, leaked, allocs: a line
+                a test
 and prints a table, with each test's change against the baseline's when
 one is given.
 """
@@ -59,6 +60,8 @@ def main(argv):
     for r in read_jsonl(os.path.join(d, "tests.jsonl")):
         t = {"nodeid": r["nodeid"], "part": r["part"], "file": r.get("file"), "how": r["how"],
              "Ir": r.get("Ir")}
+        if r.get("unchecked"):
+            t["unchecked"] = r["unchecked"]
         if r.get("events") and "I1mr" in r["events"]:
             t["events"] = r["events"]
             t["cycles"] = cycles(r["events"])
@@ -103,10 +106,11 @@ def main(argv):
         json.dump(bmf, f, ensure_ascii=False, indent=1)
         f.write("\n")
     with open(os.path.join(d, "tests.tsv"), "w", encoding="utf-8") as f:
-        f.write("part\tnodeid\tIr\theap\tleaked\tallocs\n")
+        f.write("part\tfile\tnodeid\tIr\theap\tleaked\tallocs\n")
         for t in tests:
-            f.write("\t".join(str(t.get(k, "-")) for k in ("part", "nodeid", "Ir", "heap", "leaked",
-                                                            "allocs")) + "\n")
+            f.write("\t".join(str(t.get(k) if t.get(k) is not None else "-")
+                               for k in ("part", "file", "nodeid", "Ir", "heap", "leaked",
+                                         "allocs")) + "\n")
     print("rangewall pytest: {} measured test{} ({})".format(
         len(tests), "" if len(tests) == 1 else "s", os.path.join(d, "summary.json")))
     print("  {:>14} {:>9} {:>13} {:>11} {:>8}  {}".format(
@@ -118,6 +122,11 @@ def main(argv):
             group(t["Ir"]) if t["Ir"] is not None else "?", change,
             group(t["heap"]) if "heap" in t else "-", group(t["leaked"]) if "leaked" in t else "-",
             group(t["allocs"]) if "allocs" in t else "-", t["nodeid"]))
+    unchecked = [t for t in tests if t.get("unchecked")]
+    if unchecked:
+        print("rangewall pytest: not checked, no figure to compare with ({}): {}".format(
+            "not in the baseline" if base else "no --baseline",
+            "; ".join("{} ({})".format(t["nodeid"], " ".join(t["unchecked"])) for t in unchecked)))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import pytest
 import shapes
 
 
+@pytest.mark.rangewall(limit="Ir:+50% heap:<1MB")
 def test_top(benchmark):
     assert benchmark(shapes.top, 100)[0] == 9900
 
