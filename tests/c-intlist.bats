@@ -58,8 +58,8 @@ setup_file() {
 }
 
 @test "callgrind: one part per phase: startup build drop finalize exit" {
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/c-intlist/callgrind/phases.tsv"
-	equals "startup build drop finalize exit " "$output"
+	run phases "$RESULTS/c-intlist/callgrind/phases.tsv"
+	equals "startup build drop finalize exit" "$output"
 }
 
 @test "callgrind: building costs more per int than dropping, and both are O(N)" {

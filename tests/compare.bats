@@ -7,13 +7,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# clone DIR: the tree as it is (tracked and untracked files) in DIR.
-clone() {
-	mkdir -p "$1"
-	(cd "$ROOT" && git ls-files -z && git ls-files -z --others --exclude-standard) |
-		(cd "$ROOT" && xargs -0 cp --parents -t "$1")
-}
-
 # snippet FILE FACTOR: grows() in phase "work", FACTOR scaling its loop
 # (10: as it was; 11: 10 % more work), steady() in phase "steady".
 snippet() {
@@ -35,8 +28,8 @@ snippet() {
 setup_file() {
 	setup_results
 	export REL SHORT="$BATS_FILE_TMPDIR/a" LONG="$BATS_FILE_TMPDIR/a-clone-whose-path-is-thirty-bytes-longer"
-	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
-	clone "$SHORT" && clone "$LONG" || return 1
+	REL=$(release_tag)
+	copy_tree "$SHORT" && copy_tree "$LONG" || return 1
 	# Two callers' environments: LANG unset; LANG, DISPLAY and ten others set.
 	env -u LANG make -s -C "$SHORT" callgrind massif BENCH="c-range py-range@$REL" N=100000 \
 		PYTHONS="$REL" RESULTS="$SHORT/results" >&3 2>&1 || return 1
@@ -139,20 +132,11 @@ setup_file() {
 	equals yes "$(awk -F'\t' '$2 == "callgrind" && $3 == "seed" { print $8 }' "$BATS_FILE_TMPDIR/n2/compare.tsv")"
 }
 
-# refused PATTERN ARGS...: scripts/compare ARGS prints one line matching
-# PATTERN, exits 2, and writes nothing.
-refused() {
-	pattern=$1
-	shift
-	out=$BATS_FILE_TMPDIR/refused
-	rm -rf "$out"
-	run --separate-stderr "$ROOT"/scripts/compare -o "$out" "$@"
-	[ "$status" -eq 2 ] || { echo "exit $status: $stderr" >&2; return 1; }
-	[ -z "$output" ] || { echo "printed: $output" >&2; return 1; }
-	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
-	[[ "$stderr" =~ $pattern ]] || { echo "'$stderr' does not match '$pattern'" >&2; return 1; }
-	[ ! -e "$out" ]
-	[ -z "$(find "$BATS_FILE_TMPDIR" -maxdepth 1 -name '.compare.*')" ]
+# compare_refused PATTERN ARGS...: scripts/compare ARGS prints one line
+# matching PATTERN, exits 2, and writes nothing (no -o folder, no
+# temporary one left).
+compare_refused() {
+	refused "$BATS_FILE_TMPDIR" 2 "$1" "$ROOT"/scripts/compare -o "$BATS_FILE_TMPDIR/refused" "${@:2}"
 }
 
 @test "mismatched folders: one line each, exit 2, nothing written" {
@@ -160,17 +144,17 @@ refused() {
 	echo hello >"$BATS_FILE_TMPDIR/notres/x/file"
 	make -s -C "$SHORT" callgrind BENCH=c-range N=100000 RESULTS="$BATS_FILE_TMPDIR/cr" >&3 2>&1
 	make -s -C "$SHORT" massif BENCH="py-range@$REL" N=100000 MODE=malloc RESULTS="$BATS_FILE_TMPDIR/malloc" >&3 2>&1
-	refused "^compare: py-range@$REL massif: mode differs \(A annotate, B malloc\)" \
+	compare_refused "^compare: py-range@$REL massif: mode differs \(A annotate, B malloc\)" \
 		-b py-range "$SHORT/results" "$BATS_FILE_TMPDIR/malloc"
-	refused "^compare: A '.*/before' and B '.*/cr' have no benchmark x tool in common" \
+	compare_refused "^compare: A '.*/before' and B '.*/cr' have no benchmark x tool in common" \
 		"$BATS_FILE_TMPDIR/before" "$BATS_FILE_TMPDIR/cr"
-	refused "^compare: B '.*/empty' is empty$" "$SHORT/results" "$BATS_FILE_TMPDIR/empty"
-	refused "^compare: A '.*/notres' is not a result folder" "$BATS_FILE_TMPDIR/notres" "$SHORT/results"
-	refused "^compare: B '.*/nosuch' is not a folder$" "$SHORT/results" "$BATS_FILE_TMPDIR/nosuch"
-	refused "^compare: LIMIT 'cycles:\+1%': unknown metric 'cycles'" -l 'cycles:+1%' "$SHORT/results" "$LONG/results"
-	refused "^compare: A '@3.11' and B '.*': give two folders or two @TAGs" @3.11 "$SHORT/results"
-	refused "^compare: give two result folders A and B" "$SHORT/results"
-	refused "^compare: A '@9.9': no py-range@9.9 results in '.*/results'" -b py-range -r "$SHORT/results" @9.9 @"$REL"
+	compare_refused "^compare: B '.*/empty' is empty$" "$SHORT/results" "$BATS_FILE_TMPDIR/empty"
+	compare_refused "^compare: A '.*/notres' is not a result folder" "$BATS_FILE_TMPDIR/notres" "$SHORT/results"
+	compare_refused "^compare: B '.*/nosuch' is not a folder$" "$SHORT/results" "$BATS_FILE_TMPDIR/nosuch"
+	compare_refused "^compare: LIMIT 'cycles:\+1%': unknown metric 'cycles'" -l 'cycles:+1%' "$SHORT/results" "$LONG/results"
+	compare_refused "^compare: A '@3.11' and B '.*': give two folders or two @TAGs" @3.11 "$SHORT/results"
+	compare_refused "^compare: give two result folders A and B" "$SHORT/results"
+	compare_refused "^compare: A '@9.9': no py-range@9.9 results in '.*/results'" -b py-range -r "$SHORT/results" @9.9 @"$REL"
 }
 
 @test "make baseline saves the results; make compare A=baseline compares against it" {
@@ -190,14 +174,14 @@ refused() {
 
 @test "LIMIT: each bad form refused in one line, exit 2, nothing written" {
 	for l in 'Ir:5' 'Ir:5%' 'Ir:-5%' 'Ir:+nan%' 'Ir:+inf%' 'Ir:+%' 'Ir:+1'; do
-		refused "^compare: LIMIT '$(printf '%s' "$l" | sed 's/[+%]/\\&/g')': not METRIC:\\+P% or METRIC:\\+P%@FLOOR or METRIC:<AMOUNT" \
+		compare_refused "^compare: LIMIT '$(printf '%s' "$l" | sed 's/[+%]/\\&/g')': not METRIC:\\+P% or METRIC:\\+P%@FLOOR or METRIC:<AMOUNT" \
 			-l "$l" "$SHORT/results" "$LONG/results"
 	done
-	refused "^compare: LIMIT 'Ir:\\+1%@': '@' needs a floor" -l 'Ir:+1%@' "$SHORT/results" "$LONG/results"
-	refused "^compare: LIMIT 'Ir:\\+2%': Ir is limited twice" -l 'Ir:+1% Ir:+2%' "$SHORT/results" "$LONG/results"
-	refused "^compare: LIMIT 'heap:<24XB': unknown unit 'XB' for heap \\(allowed: B, kB, MB, GB, KiB, MiB, GiB\\)" \
+	compare_refused "^compare: LIMIT 'Ir:\\+1%@': '@' needs a floor" -l 'Ir:+1%@' "$SHORT/results" "$LONG/results"
+	compare_refused "^compare: LIMIT 'Ir:\\+2%': Ir is limited twice" -l 'Ir:+1% Ir:+2%' "$SHORT/results" "$LONG/results"
+	compare_refused "^compare: LIMIT 'heap:<24XB': unknown unit 'XB' for heap \\(allowed: B, kB, MB, GB, KiB, MiB, GiB\\)" \
 		-l 'heap:<24XB' "$SHORT/results" "$LONG/results"
-	refused "^compare: LIMIT 'heap:<x': 'x' is not an amount" -l 'heap:<x' "$SHORT/results" "$LONG/results"
+	compare_refused "^compare: LIMIT 'heap:<x': 'x' is not an amount" -l 'heap:<x' "$SHORT/results" "$LONG/results"
 }
 
 @test "LIMIT: a change under the floor passes Ir:+0%; over it, it trips" {

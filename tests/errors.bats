@@ -18,16 +18,7 @@ fingerprint() {
 
 # rejects STATUS PATTERN CMD...: CMD exits STATUS with one line on stderr
 # that matches PATTERN, and $RESULTS is unchanged.
-rejects() {
-	want=$1 pattern=$2
-	shift 2
-	before=$(fingerprint)
-	run --separate-stderr "$@"
-	[ "$status" -eq "$want" ] || { echo "exit $status, wanted $want: $stderr" >&2; return 1; }
-	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
-	[[ "$stderr" =~ $pattern ]] || { echo "'$stderr' does not match '$pattern'" >&2; return 1; }
-	equals "$before" "$(fingerprint)"
-}
+rejects() { refused "$RESULTS" "$@"; }	# (helper.bash)
 
 @test "make: an unknown benchmark names it and the allowed ones" {
 	# benchmarks.txt's names, in its order, py-snippet last.

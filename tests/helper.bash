@@ -109,3 +109,50 @@ tier_tags() {
 group() {
 	printf '%s\n' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
 }
+
+# release_tag: the tag of Debian's release python3, as scripts/pythons
+# names it (3.11 here).
+release_tag() {
+	"$ROOT"/scripts/pythons release | awk '{ print $1; exit }'
+}
+
+# phases TSV: the phase names of a phases.tsv, in order, one line.
+phases() {
+	awk -F'\t' 'NR > 1 { printf "%s%s", s, $2; s = " " } END { print "" }' "$1"
+}
+
+# copy_tree DIR [build]: the tree as a clone of it would hold it, with
+# uncommitted changes (tracked and untracked files; not results/, not
+# .git, nothing .gitignore'd) in DIR; with "build", build/ too, so that
+# the runners are not built again.
+copy_tree() {
+	mkdir -p "$1" || return
+	# shellcheck disable=SC2016 # the inner shell's own $f
+	(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\0" "$f"; done' - |
+		xargs -0 cp --parents -t "$1") || return
+	[ "${2:-}" != build ] || cp -a "$ROOT/build" "$1/"
+}
+
+# listing DIR: every folder under DIR, and every file with its size and
+# time (not a folder's time: a temporary file made and removed is no
+# change).
+listing() {
+	(cd "$1" && find . -type d -printf '%p/\n' -o -printf '%p %s %T@\n' | sort)
+}
+
+# refused DIR STATUS PATTERN CMD...: CMD exits STATUS, printing one line
+# on stderr that matches PATTERN and nothing on stdout; nothing under DIR
+# changes (- for no folder to watch).
+refused() {
+	_dir=$1 _want=$2 _pattern=$3
+	shift 3
+	[ "$_dir" = - ] || _before=$(listing "$_dir")
+	run --separate-stderr "$@"
+	# shellcheck disable=SC2154 # status, output, stderr: set by bats' run
+	[ "$status" -eq "$_want" ] || { echo "exit $status, wanted $_want: $stderr" >&2; return 1; }
+	[ -z "$output" ] || { echo "printed on stdout: $output" >&2; return 1; }
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
+	[[ "$stderr" =~ $_pattern ]] || { echo "'$stderr' does not match '$_pattern'" >&2; return 1; }
+	[ "$_dir" = - ] || equals "$_before" "$(listing "$_dir")"
+}

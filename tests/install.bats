@@ -11,7 +11,7 @@ setup_file() {
 	setup_results
 	export SRC="$BATS_FILE_TMPDIR/src" PREFIX="$BATS_FILE_TMPDIR/prefix" PROJ="$BATS_FILE_TMPDIR/proj"
 	export REL RW="$BATS_FILE_TMPDIR/prefix/bin/rangewall"
-	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	REL=$(release_tag)
 	mkdir -p "$PREFIX" "$PROJ"
 	# A clone (make install records its commit), with the uncommitted
 	# sources over it: the test checks the tree as it is.
@@ -135,31 +135,22 @@ teardown_file() {
 	[[ $stderr == *"Traceback (most recent call last)"*"ValueError: boom"* ]]
 }
 
-# refused STATUS PATTERN CMD...: one line on stderr matching PATTERN, exit
-# STATUS, and nothing written in the project's folder.
-refused() {
-	want=$1 pattern=$2
-	shift 2
-	before=$(cd "$PROJ/work" && find . | sort)
-	run --separate-stderr "$@"
-	[ "$status" -eq "$want" ] || { echo "exit $status, wanted $want: $stderr" >&2; return 1; }
-	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr" >&2; return 1; }
-	[[ "$stderr" =~ $pattern ]] || { echo "'$stderr' does not match '$pattern'" >&2; return 1; }
-	equals "$before" "$(cd "$PROJ/work" && find . | sort)"
-}
+# refused_here STATUS PATTERN CMD...: one line on stderr matching
+# PATTERN, exit STATUS, and nothing written in the project's folder.
+refused_here() { refused "$PROJ/work" "$@"; }
 
 @test "bad input: each one line, exit 2, nothing written" {
 	cd "$PROJ/work"
-	refused 2 "^rangewall: error: no such script: 'nope.py'" "$RW" callgrind -o new nope.py
-	refused 2 "^rangewall: error: no module named 'nope'" "$RW" massif --venv "$PROJ/venv" -o new -m nope
-	refused 2 "^rangewall: error: --venv '/tmp' is not a virtualenv" "$RW" callgrind --venv /tmp -o new app.py --size 1
-	refused 2 "^rangewall: error: cannot write results to '/proc/new'" "$RW" callgrind -o /proc/new app.py --size 1
-	refused 2 "^rangewall: error: unknown tool 'perf'" "$RW" perf app.py
+	refused_here 2 "^rangewall: error: no such script: 'nope.py'" "$RW" callgrind -o new nope.py
+	refused_here 2 "^rangewall: error: no module named 'nope'" "$RW" massif --venv "$PROJ/venv" -o new -m nope
+	refused_here 2 "^rangewall: error: --venv '/tmp' is not a virtualenv" "$RW" callgrind --venv /tmp -o new app.py --size 1
+	refused_here 2 "^rangewall: error: cannot write results to '/proc/new'" "$RW" callgrind -o /proc/new app.py --size 1
+	refused_here 2 "^rangewall: error: unknown tool 'perf'" "$RW" perf app.py
 	# (Where a 2.7 is found: without one, --python py2 is refused earlier.)
 	if [ -n "$("$ROOT"/scripts/pythons py2)" ]; then
-		refused 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
+		refused_here 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
 	else
-		refused 2 "^rangewall: error: no Python 'py2' here" "$RW" callgrind --python py2 --pyframes app.py
+		refused_here 2 "^rangewall: error: no Python 'py2' here" "$RW" callgrind --python py2 --pyframes app.py
 	fi
 }
 
@@ -167,7 +158,7 @@ refused() {
 	t=$("$ROOT"/scripts/pythons all | awk -v r="$REL" '$1 != r { print $1; exit }')
 	[ -n "$t" ] || skip "only one Python here"
 	cd "$PROJ/work"
-	refused 2 "^rangewall: error: no runner for Python $t .*: build one with: make runners PYTHONS=$t \\(or rangewall runners" \
+	refused_here 2 "^rangewall: error: no runner for Python $t .*: build one with: make runners PYTHONS=$t \\(or rangewall runners" \
 		"$RW" callgrind --python "$t" -o new app.py --size 1
 }
 

@@ -11,7 +11,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
 	setup_results
 	export REL
-	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	REL=$(release_tag)
 	[ -n "$REL" ] || return 0
 	build_plant "$REL" "$BATS_FILE_TMPDIR/plant" || return 1
 	cd "$BATS_FILE_TMPDIR/plant" || return 1

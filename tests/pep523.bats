@@ -67,7 +67,7 @@ inclusive() {
 }
 
 @test "pep523: the release Python is among the Pythons tested" {
-	rel=$("$ROOT"/scripts/pythons release | awk '{ print $1 }')
+	rel=$(release_tag)
 	[ -n "$rel" ]
 	case " $TAGS " in *" $rel "*) ;; *) echo "release $rel not in: $TAGS" >&2; return 1 ;; esac
 }

@@ -57,13 +57,13 @@ peak() {	# peak useful heap from a massif.tsv and phases.tsv
 }
 
 @test "massif: a snapshot at each phase end: startup main build drop finalize" {
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/annotate/py-range@3.11/massif/phases.tsv"
-	equals "startup main build drop finalize " "$output"
+	run phases "$RESULTS/annotate/py-range@3.11/massif/phases.tsv"
+	equals "startup main build drop finalize" "$output"
 }
 
 @test "callgrind: one part per snippet phase, nothing from start-up" {
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv"
-	equals "main build drop exit " "$output"
+	run phases "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv"
+	equals "main build drop exit" "$output"
 	for f in "$RESULTS"/cg1/py-range@3.11/callgrind/callgrind.out*; do
 		callgrind_annotate "$f" >/dev/null
 	done

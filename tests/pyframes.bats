@@ -19,7 +19,7 @@ setup_file() {
 		"$RW" callgrind --python "$t" --pyframes -o "$RESULTS/once" "$TREE" once warm >&3 2>&1
 		"$RW" massif --python "$t" --pyframes -o "$RESULTS/massif" "$TREE" tree >&3 2>&1
 	done
-	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	REL=$(release_tag)
 	export REL
 	"$RW" callgrind --python "$REL" --pyframes -o "$RESULTS/recurse" "$TREE" recurse >&3 2>&1
 }

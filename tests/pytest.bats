@@ -145,17 +145,12 @@ print(sum(1 for t in json.load(open(sys.argv[1]))["tests"] if "unchecked" in t))
 
 @test "pytest: bad limits and baselines are refused in one line, exit 2" {
 	cd "$P"
-	run "$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+x%' tests/
-	[ "$status" -eq 2 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == *"--limit: LIMIT 'Ir:+x%'"* ]]
-	run "$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+5% heap:<1MB' tests/
-	[ "$status" -eq 2 ]
-	equals "rangewall: error: --limit: relative limit Ir:+5%@100 needs --baseline NAME (a baseline saved with --save-baseline NAME); an absolute one (METRIC:<AMOUNT) needs none" "$output"
-	run "$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" --baseline nosuch tests/
-	[ "$status" -eq 2 ]
-	[[ $output == "rangewall: error: no baseline 'nosuch'"* ]]
-	run "$ROOT"/scripts/rangewall pytest --venv .venv --pyframes tests/
-	[ "$status" -eq 2 ]
-	[[ $output == *"option --pyframes is not for rangewall pytest"* ]]
+	refused "$P" 2 "^rangewall: error: --limit: LIMIT 'Ir:\+x%'" \
+		"$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+x%' tests/
+	refused "$P" 2 "^rangewall: error: --limit: relative limit Ir:\+5%@100 needs --baseline NAME \(a baseline saved with --save-baseline NAME\); an absolute one \(METRIC:<AMOUNT\) needs none$" \
+		"$ROOT"/scripts/rangewall pytest --venv .venv --limit 'Ir:+5% heap:<1MB' tests/
+	refused "$P" 2 "^rangewall: error: no baseline 'nosuch'" \
+		"$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" --baseline nosuch tests/
+	refused "$P" 2 "option --pyframes is not for rangewall pytest" \
+		"$ROOT"/scripts/rangewall pytest --venv .venv --pyframes tests/
 }

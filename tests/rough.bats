@@ -10,7 +10,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	export REL RW="$ROOT/scripts/rangewall"
-	REL=$("$ROOT"/scripts/pythons release | awk '{ print $1; exit }')
+	REL=$(release_tag)
 }
 
 setup() {

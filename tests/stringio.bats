@@ -29,8 +29,8 @@ total() {	# the snippet's Ir: every part
 
 @test "3.11: the wall is the last write alone, in a part of its own" {
 	ph=$RESULTS/w100000/py-stringio@3.11/callgrind/phases.tsv
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$ph"
-	equals "main writes last drop exit " "$output"
+	run phases "$ph"
+	equals "main writes last drop exit" "$output"
 	last=$(tsv_get "$ph" Ir phase last) cheap=$(tsv_get "$ph" Ir phase writes)
 	[ "$last" -gt "$cheap" ]	# one write against 99,999
 }
@@ -106,8 +106,8 @@ wall_share() {
 @test "getvalue(), the seed's fix, is a phase of its own after the writes" {
 	run "$ROOT"/scripts/callgrind -c 100 -n 1000 -o "$RESULTS/gv" py-stringio-getvalue@3.11
 	[ "$status" -eq 0 ]
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$RESULTS/gv/py-stringio-getvalue@3.11/callgrind/phases.tsv"
-	equals "main writes last getvalue drop exit " "$output"
+	run phases "$RESULTS/gv/py-stringio-getvalue@3.11/callgrind/phases.tsv"
+	equals "main writes last getvalue drop exit" "$output"
 }
 
 @test "an impossible size stops before anything runs, naming the memory" {

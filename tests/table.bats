@@ -17,10 +17,7 @@ names() { awk '!/^#/ && NF { print $1 }' "$ROOT/benchmarks.txt"; }
 
 @test "a new benchmark is one row and one snippet: make callgrind, massif, report run it, nothing else changes" {
 	t=$BATS_FILE_TMPDIR/tree
-	mkdir "$t"
-	# The tree as it is (build/ included, so that the runners are not
-	# rebuilt), without results and git's own files.
-	tar -C "$ROOT" --exclude=./results --exclude=./.git -cf - . | tar -C "$t" -xf -
+	copy_tree "$t" build
 	cat >"$t/pyembed/snippets/py_dict.py" <<'PY'
 import sys
 import vg
@@ -39,11 +36,11 @@ PY
 	make -s -C "$t" callgrind BENCH=py-dict@release RESULTS="$r" >&3
 	make -s -C "$t" massif BENCH=py-dict RESULTS="$r" PY=release >&3
 	make -s -C "$t" report RESULTS="$r" >&3
-	tag=$(awk '{ print $1 }' <<<"$("$ROOT"/scripts/pythons release)")
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$r/py-dict@$tag/callgrind/phases.tsv"
-	equals "main build drop exit " "$output"
-	run awk -F'\t' 'NR > 1 { printf "%s ", $2 }' "$r/py-dict@$tag/massif/phases.tsv"
-	equals "startup main build drop finalize " "$output"
+	tag=$(release_tag)
+	run phases "$r/py-dict@$tag/callgrind/phases.tsv"
+	equals "main build drop exit" "$output"
+	run phases "$r/py-dict@$tag/massif/phases.tsv"
+	equals "startup main build drop finalize" "$output"
 	grep -F "n: 5000" "$r/py-dict@$tag/callgrind/context"	# the row's default
 	grep -F "| py-dict@$tag | callgrind | 5,000 | main " "$r/REPORT.md"
 	grep -F "| py-dict@$tag | massif | 5,000 | peak useful heap " "$r/REPORT.md"
@@ -82,7 +79,7 @@ PY
 }
 
 @test "a result's context records every knob and the Python's facts" {
-	ctx=$RESULTS/py-stringio@$(awk '{ print $1 }' <<<"$("$ROOT"/scripts/pythons release)")/callgrind/context
+	ctx=$RESULTS/py-stringio@$(release_tag)/callgrind/context
 	for k in tool benchmark name program unit n chunk annotate mode measure "build flags" \
 		"python tag" "python version" "python roles" "python build" "python link" "python exe" \
 		command "exit status" glibc valgrind cpu; do
@@ -128,8 +125,7 @@ PY
 @test "counts do not depend on where the suite lives: two trees, paths of different lengths" {
 	for t in a "a-tree-whose-path-is-much-longer-than-the-other-one"; do
 		d=$BATS_FILE_TMPDIR/$t
-		mkdir "$d"
-		tar -C "$ROOT" --exclude=./results --exclude=./.git -cf - . | tar -C "$d" -xf -
+		copy_tree "$d" build
 		"$d"/scripts/callgrind -n 100000 -o "$d/results" c-range c-intlist py-range@release >&3
 		"$d"/scripts/massif -n 100000 -o "$d/results" py-range@release >&3
 	done

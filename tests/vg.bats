@@ -21,7 +21,7 @@ run_toggle() {
 
 setup_file() {
 	export RUNNER
-	RUNNER=$ROOT/build/pyembed/pyrun-$("$ROOT"/scripts/pythons release | awk '{ print $1 }')
+	RUNNER=$ROOT/build/pyembed/pyrun-$(release_tag)
 	run_toggle pairs 50 pairs
 	run_toggle empty 0 pairs
 	run_toggle never 0 none

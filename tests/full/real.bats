@@ -50,7 +50,7 @@ setup_file() {
 	for p in $PROGRAMS; do
 		[ -d "$DIST/$p" ] || { echo "real.bats: $DIST/$p missing: apt-get install python3-$p" >&2; return 1; }
 	done
-	TAGS=$("$ROOT"/scripts/pythons release | awk '{ print $1 }')
+	TAGS=$(release_tag)
 	TAGS="$TAGS $("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $4 !~ /^\/usr\// { print $1 }' | paste -sd' ' -)"
 	for t in $TAGS; do
 		for p in $PROGRAMS; do
@@ -94,7 +94,7 @@ same() {
 }
 
 @test "markdown: Registry.__getitem__, reached through subscription, counted, and no warning" {
-	t=$("$ROOT"/scripts/pythons release | awk '{ print $1 }')
+	t=$(release_tag)
 	d=$RESULTS/$t/markdown@$t/callgrind
 	want=$(awk -F'\t' '$1 ~ /markdown\/util.py$/ && $3 == "__getitem__" { print $4 }' "$RESULTS/$t/ref-markdown.tsv")
 	[ "$want" -gt 100 ]
