@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# rangewall-test: slow (tests/run starts it first)
 # The suite's own quality gates: shellcheck, -Werror builds with and
 # without the client requests, ASan+UBSan runs, Memcheck runs, --help.
 
@@ -58,9 +59,10 @@ requests() {
 }
 
 @test "C: ASan and UBSan find nothing at small sizes" {
+	# The native programs (cbuild): the runners have their own test below.
 	make -s -C "$ROOT" BUILD="$BATS_FILE_TMPDIR/asan" \
 		CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
-		LDFLAGS='-fsanitize=address,undefined' build
+		LDFLAGS='-fsanitize=address,undefined' cbuild
 	b=$BATS_FILE_TMPDIR/asan
 	"$b/c-range" 100000
 	"$b/c-range-O2" 100000

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# rangewall-test: slow (tests/run starts it first)
 # Python functions in the profiles (PYFRAMES=yes, rangewall --pyframes):
 # exact calls and Ir per Python function under Callgrind on the release
 # Python and the newest (make test-full: every Python 3.6+ found), bytes

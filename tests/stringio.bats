@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# rangewall-test: slow (tests/run starts it first)
 # py-stringio: seed 003's wall on the real interpreters.  On CPython <= 3.11
 # StringIO.write() stores a reference; the 100,000th write joins them all.
 
@@ -7,8 +8,10 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	setup_results
+	# The tier's Pythons: the release one and the newest (the full tier:
+	# every Python 3.6+ found).
 	export PYTHONS_FOUND
-	PYTHONS_FOUND=$("$ROOT"/scripts/pythons all | awk '{ print $1 }' | paste -sd' ' -)
+	PYTHONS_FOUND=$(tier_tags)
 	# The issue's size: 10 KB chunks, 1 GB joined at the wall.
 	"$ROOT"/scripts/callgrind -c 10000 -n 100000 -o "$RESULTS/w100000" py-stringio@3.11 >&3
 	"$ROOT"/scripts/callgrind -c 10000 -n 99999 -o "$RESULTS/w99999" py-stringio@3.11 >&3
@@ -80,7 +83,7 @@ wall_share() {
 		END { printf "%.0f", l / (w / 99999) }' "$RESULTS/k1/py-stringio@$1/callgrind/phases.tsv"
 }
 
-@test "3.6-3.11: the 100,000th write costs over 1,000 ordinary writes" {
+@test "3.6-3.11, the tier's: the 100,000th write costs over 1,000 ordinary writes" {
 	n=0
 	for t in 3.6 3.7 3.8 3.9 3.10 3.11 3.11.7; do
 		case " $PYTHONS_FOUND " in *" $t "*) ;; *) continue ;; esac

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# rangewall-test: slow (tests/run starts it first)
 # docs/TUTORIAL.md: its commands still work.  Every `make` line of its
 # shell blocks runs at a small N into a results folder of the test's own
 # (the long ones -- make, findings, bench, sweep, screenshots, test -- as

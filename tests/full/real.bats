@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# rangewall-test: slow (tests/run starts it first)
 # The full tier: real third-party programs from Debian's packages -- a
 # document converter (docutils, reST to HTML), a markup processor
 # (Markdown, to HTML) and a syntax highlighter (Pygments, Python to HTML)
