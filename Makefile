@@ -68,9 +68,10 @@ rw_col = $(word $(1),$(subst |, ,$(2)))
 BENCHES := $(foreach r,$(RW_C_ROWS),$(call rw_col,1,$(r)))
 BINS := $(addprefix $(BUILD)/,$(BENCHES))
 TOOLS := ltrace strace timeline massif dhat callgrind memcheck walltime
-# Variants of two tools, with results of their own: DHAT's copy mode, and
-# Callgrind counting a Python's start-up and finalisation too.
-VARIANTS := dhat-copy dhat-adhoc callgrind-all
+# Variants of three tools, with results of their own: DHAT's copy and
+# ad-hoc modes, Callgrind counting a Python's start-up and finalisation
+# too, strace with glibc's tcache off (the seed's glibc had none).
+VARIANTS := dhat-copy dhat-adhoc callgrind-all strace-notcache
 
 ifeq ($(V),1)
 QUIET_CC :=
@@ -105,7 +106,7 @@ RW_TOOL_ENV = SNIPPET=$(call shq,$(SNIPPET)) PYFRAMES=$(call shq,$(PYFRAMES)) VA
 # The tools through a sub-make, so that make -j2 runs two at once (each
 # writes its own RESULTS/BENCH/TOOL/ through its own temporary folder);
 # walltime and the sweep time things, so they run afterwards, alone.
-RW_ALL_TOOLS := ltrace strace timeline massif dhat dhat-copy callgrind callgrind-all
+RW_ALL_TOOLS := ltrace strace strace-notcache timeline massif dhat dhat-copy callgrind callgrind-all
 .PHONY: all
 all: deps build
 	@$(MAKE) --no-print-directory $(RW_ALL_TOOLS) RW_BUILT=1
@@ -122,6 +123,8 @@ dhat-adhoc: $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/dhat $(RW_DRIVER_ARGS) -d ad-hoc
 callgrind-all: $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/callgrind $(RW_DRIVER_ARGS) -M all
+strace-notcache: $(if $(RW_BUILT),,deps build)
+	@$(RW_TOOL_ENV) TCACHE=no scripts/strace $(RW_DRIVER_ARGS)
 
 # --- report -----------------------------------------------------------------
 # REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
@@ -136,6 +139,9 @@ FINDINGS_RESULTS ?= results-findings
 findings: deps build
 	@rm -rf $(call shq,$(FINDINGS_RESULTS)).tmp
 	@$(MAKE) --no-print-directory all RW_BUILT=1 RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp
+	@# ltrace at the seed's n for 2.7's int blocks (make's default is a tenth: minutes more)
+	@if scripts/pythons py2 >/dev/null 2>&1; then $(MAKE) --no-print-directory ltrace RW_BUILT=1 \
+		RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp BENCH=py-range@py2 N=10000000; fi
 	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
 		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
@@ -258,6 +264,7 @@ help:
 	@echo '  callgrind-all - the same, a Python'"'"'s start-up and finalisation included'
 	@echo '  ltrace     - library-call summary and malloc size histogram'
 	@echo '  strace     - memory system calls (brk, mmap, munmap)'
+	@echo '  strace-notcache - the same with glibc'"'"'s tcache off, as the seed'"'"'s glibc 2.23'
 	@echo '  timeline   - malloc sizes and live heap over time, PNG plot'
 	@echo '  memcheck   - errors and leaks (the suite checking itself)'
 	@echo '  walltime   - wall time natively, best of 5, per phase'
@@ -272,7 +279,7 @@ help:
 	@echo '               (FINDINGS_RESULTS=), then docs/FINDINGS.md from that run'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
 	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes (docs/images/)'
-	@echo '  tutorial-check - every command of docs/TUTORIAL.md again: does it print'
+	@echo '  tutorial-check - every command of docs/TUTORIAL.md and docs/GUIDE.md again: does it print'
 	@echo '               what the tutorial shows?'
 	@echo '  tutorial-update - the same, writing what they print into the tutorial'
 	@echo 'Compare:'

@@ -884,6 +884,7 @@ rw_bench_context() {
 	rw_is_py "$1" && echo "pyframes: ${PYFRAMES:-no}"
 	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
 	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
+	case $TOOL in strace-notcache) echo "glibc tunables: $RW_NOTCACHE (no tcache, as glibc before 2.26)" ;; esac
 	rw_binary_context "$1"
 }
 

@@ -201,8 +201,8 @@ class Report:
                "which), with the same 100,000 writes: the seed's sizes are knobs (`N=`, "
                "`CHUNK=`) for a machine with 100 GB to spare. The `writes` phase is the first "
                "99,999 writes, `last` the 100,000th. The accumulator is CPython 3.3 to 3.11's "
-               "(`Objects/accu.c`); Python 2.7's StringIO has none (a rare slow write there is "
-               "its buffer growing by a copy), and 3.12 replaced it.", "")
+               "(`Objects/accu.c`); Python 2.7's StringIO has none (what makes its rare slow "
+               "writes is not measured here), and 3.12 replaced it.", "")
         self.figures(seeds.SEED_003)
         self.stringio_table()
 
@@ -445,8 +445,7 @@ def bench_md(res):
                "alone leaves out start-up and finalisation; it also skips instrumenting start-up "
                "(`--instr-atstart=no`). Debian's `python3` executable links libpython statically, "
                "while the runner, as any program embedding Python, links the shared "
-               "`libpython3.11.so`: it spends more instructions on the same snippet, so that "
-               "comparison says less about measuring the snippet alone than about the two builds.", ""]
+               "`libpython3.11.so`: the last column compares two builds as well as two scopes.", ""]
     native = sel("native")
     if native:
         md += ["## The runner's native overhead (`-c 'x = list(range(10000000)); del x'`, "

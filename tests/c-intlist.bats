@@ -82,3 +82,22 @@ setup_file() {
 	equals "$((N + BLOCKS + 1)) $((N + BLOCKS + 1))" "$(echo "$output" | tr -d ,)"
 	equals "errors: 0" "$(head -n 1 "$RESULTS/c-intlist/memcheck/summary.txt")"
 }
+
+@test "strace-notcache: with glibc's tcache off the heap shrinks as the blocks are freed; with it, never; the context says which" {
+	# 5,000,000 ints: the list (40 MB) is over the 32 MiB up to which
+	# glibc, freeing an mmap'd block, raises its trim threshold to twice
+	# the block (measured: 3,000,000 ints and their 24 MB list give one
+	# shrink, not thousands).
+	make -s -C "$ROOT" strace strace-notcache BENCH=c-intlist N=5000000 RESULTS="$RESULTS/tc" >&3
+	on=$RESULTS/tc/c-intlist/strace/phases.tsv off=$RESULTS/tc/c-intlist/strace-notcache/phases.tsv
+	equals 0 "$(tsv_get "$on" brk_shrinks phase finalize)"
+	# about a page a shrink, for the 121,952 blocks' 117 MiB
+	s=$(tsv_get "$off" brk_shrinks phase finalize) b=$(tsv_get "$off" shrunk_B phase finalize)
+	between 29000 "$s" 31000
+	between 4000 "$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.0f", b / s }')" 4200
+	grep -qx 'glibc tunables: glibc.malloc.tcache_count=0 (no tcache, as glibc before 2.26)' \
+		"$RESULTS/tc/c-intlist/strace-notcache/context"
+	run grep -c '^glibc tunables:' "$RESULTS/tc/c-intlist/strace/context"
+	equals 0 "$output"
+	refused - 2 "TCACHE 'maybe' is not yes or no" env TCACHE=maybe "$ROOT"/scripts/strace c-intlist
+}

@@ -141,6 +141,27 @@ requests() {
 	done
 }
 
+@test "docs/REFERENCE.md: its generated blocks are what the commands print now; every target and knob of the Makefile is there" {
+	cd "$ROOT"
+	run scripts/reference --check
+	equals 0 "$status" || { echo "$output" >&2; return 1; }
+	targets=$(make -pn -C "$ROOT" help 2>/dev/null | awk '/^\.PHONY:/ { for (i = 2; i <= NF; i++) print $i }' | sort -u)
+	[ "$(printf '%s\n' "$targets" | wc -l)" -ge 20 ]
+	for t in $targets; do
+		grep -qE "(^|[^a-z-])$t([^a-z-]|$)" docs/REFERENCE.md || { echo "REFERENCE.md lacks the target $t" >&2; return 1; }
+	done
+	# The knobs: the variables the Makefile reads but does not set itself
+	# (its ?= defaults included), but make's own and its internal RW_*.
+	knobs=$({ grep -o '\$([A-Z][A-Z0-9_]*)' Makefile | tr -d '$()'
+		grep -oE '^[A-Z][A-Z0-9_]* *\?=' Makefile | tr -d ' ?='; } | sort -u |
+		grep -vxF "$(grep -oE '^[A-Z][A-Z0-9_]* *:?=' Makefile | grep -v '?=' | tr -d ' :=')" |
+		grep -vE '^(MAKE|MAKECMDGOALS|MAKEFLAGS|RW_.*)$')
+	[ "$(printf '%s\n' "$knobs" | wc -l)" -ge 20 ]
+	for k in $knobs; do
+		grep -qF "\`$k=" docs/REFERENCE.md || { echo "REFERENCE.md lacks the knob $k=" >&2; return 1; }
+	done
+}
+
 @test "no assertion bats would not enforce: the gate finds none in tests/, and finds planted ones" {
 	cd "$ROOT"
 	run tests/lint/unenforced tests/*.bats tests/full/*.bats tests/helper.bash

@@ -5,6 +5,7 @@
 # raw outputs.  Nothing writes to the project's results/.
 
 export ROOT
+bats_require_minimum_version 1.5.0	# run --separate-stderr, run -N (refused)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# this file is in tests/
 
 # setup_results: a fresh $RESULTS for this file (call from setup_file).

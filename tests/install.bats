@@ -81,6 +81,7 @@ teardown_file() {
 	[ -L "$PREFIX/bin/rangewall" ]
 	[ -x "$PREFIX/lib/rangewall/build/pyembed/pyrun-$REL" ]
 	[ -f "$PREFIX/share/man/man1/rangewall.1" ]
+	for f in README TUTORIAL GUIDE PYTEST REFERENCE; do [ -f "$PREFIX/share/doc/rangewall/$f.md" ]; done
 	man -l "$PREFIX/share/man/man1/rangewall.1" 2>/dev/null | grep -q 'rangewall TOOL \[OPTIONS\] SCRIPT'
 	run "$RW" --version
 	equals 0 "$status"

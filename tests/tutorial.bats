@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # rangewall-test: slow (tests/run starts it first)
-# docs/TUTORIAL.md: its commands still work.  Every `make` line of its
+# docs/TUTORIAL.md and docs/GUIDE.md: their commands still work, the
+# seeds' tutorial's first, then the guide's.  Every `make` line of their
 # shell blocks runs at a small N into a results folder of the test's own
 # (the long ones -- make, findings, bench, sweep, screenshots, test -- as
 # make -n: the target and its knobs must still exist); the viewers'
@@ -12,13 +13,14 @@
 
 load helper
 
-TUTORIAL=docs/TUTORIAL.md
+TUTORIALS="docs/TUTORIAL.md docs/GUIDE.md"
 SMALL_N=20000
 
-# commands: the tutorial's shell-block lines, "$ " prompts removed.
+# commands: the tutorials' shell-block lines, "$ " prompts removed.
 commands() {
-	awk '/^```sh$/ { on = 1; next } /^```/ { on = 0 } on' "$ROOT/$TUTORIAL" |
-		sed -n 's/^\$ //p'
+	for t in $TUTORIALS; do
+		awk '/^```sh$/ { on = 1; next } /^```/ { on = 0 } on' "$ROOT/$t"
+	done | sed -n 's/^\$ //p'
 }
 
 setup_file() {

@@ -233,10 +233,10 @@ class Results:
             out[int(size)] = int(count)
         return out
 
-    def strace_calls(self, bench):
+    def strace_calls(self, bench, tool="strace"):
         """{syscall: calls} from strace -c's summary."""
         out = {}
-        for line in self.read(bench, "strace", "summary.txt").splitlines():
+        for line in self.read(bench, tool, "summary.txt").splitlines():
             f = line.split()
             if len(f) >= 5 and f[-1].isalpha() and f[-2].isdigit():
                 out[f[-1]] = int(f[-2])
@@ -253,11 +253,11 @@ class Results:
             top = new
         return moves
 
-    def strace_phases(self, bench):
+    def strace_phases(self, bench, tool="strace"):
         """strace's phases.tsv: per phase, brk calls that grew or shrank the
         heap and by how much, mmap and munmap calls."""
         return [{k: (v if k == "phase" else int(v)) for k, v in r.items()}
-                for r in self.tsv(bench, "strace", "phases.tsv")]
+                for r in self.tsv(bench, tool, "phases.tsv")]
 
     def dhat_copy(self, bench):
         """DHAT --mode=copy: {'all': (bytes, copies), 'before': (bytes, copies)}
