@@ -191,6 +191,7 @@ build: build-deps
 build-deps:
 	@scripts/deps build
 cbuild: $(BINS)
+	@:
 
 # The embedded-CPython runner, once per Python found (scripts/pythons), or
 # for PYTHONS= only (tags, roles or a python-config's path).
