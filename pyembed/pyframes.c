@@ -111,6 +111,7 @@ static PyObject *frame_code(rw_frame *f)
  */
 #define STUB_SIZE 32
 #define STUB_KIND (STUB_SIZE - 1)	/* a byte past the code: what the function is */
+#define STUB_ENTRY 24			/* past the code too: its entry's index (uint32_t) */
 #define KIND_INIT 1			/* a class's __init__ (see "Paths past the hook") */
 #define ARENA_SIZE (64 * 1024)	/* stubs a mapping: 2,048 */
 
@@ -151,7 +152,7 @@ static rw_evalfn stub_new(rw_evalfn target)
  */
 struct entry {
 	void *stub;
-	PyObject *code;		/* a strong reference: the address stays its */
+	PyObject *code;		/* NULL once freed (stub_freed): its address may be another's */
 	const char *name;	/* qualname (3.11+), else the name, until resolved */
 	const char *file;
 	int line;
@@ -212,7 +213,11 @@ static int entry_add(void *stub, PyObject *code)
 		entries = t;
 		cap_entries = cap;
 	}
-	Py_INCREF(code);
+	/*
+	 * No reference: one would keep alive every code object ever run (each
+	 * module's body, for one), and the heap measured would grow with them.
+	 */
+	memcpy((unsigned char *)stub + STUB_ENTRY, &(uint32_t){ (uint32_t)n_entries }, sizeof(uint32_t));
 	entries[n_entries].stub = stub;
 	entries[n_entries].code = code;
 #if PY_VERSION_HEX >= 0x030B0000
@@ -224,6 +229,16 @@ static int entry_add(void *stub, PyObject *code)
 	entries[n_entries].line = co->co_firstlineno;
 	n_entries++;
 	return 0;
+}
+
+/* A code object freed: its extra slot held this stub. */
+static void stub_freed(void *stub)
+{
+	uint32_t i;
+
+	memcpy(&i, (unsigned char *)stub + STUB_ENTRY, sizeof i);
+	if (i < n_entries && entries[i].stub == stub)
+		entries[i].code = NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -549,7 +564,7 @@ int pyframes_start(const char *path)
 	}
 	expanded[n] = '\0';
 	map_path = expanded;
-	if ((extra_index = request_index(NULL)) < 0)
+	if ((extra_index = request_index(stub_freed)) < 0)
 		return -1;
 	guard_start();
 	set_hook(pyframes_eval);
@@ -581,7 +596,7 @@ void pyframes_resolve(void)
 	Py_XDECREF(r);
 	names = PyDict_GetItemString(g, "names");
 	for (size_t i = 0; names != NULL && i < n_entries; i++) {
-		PyObject *key = PyLong_FromVoidPtr(entries[i].code);
+		PyObject *key = entries[i].code != NULL ? PyLong_FromVoidPtr(entries[i].code) : NULL;
 		PyObject *q = key != NULL ? PyDict_GetItem(names, key) : NULL;
 
 		if (q != NULL)
