@@ -130,9 +130,13 @@ strace-notcache: $(if $(RW_BUILT),,deps build)
 # REPORT.md from the raw results alone; FINDINGS.md, the copy in docs/, from
 # a seed-size run: make, then py-range on every other Python found (the
 # per-element table and charts want them all).
-.PHONY: report findings bench screenshots
+.PHONY: report findings bench screenshots flame
 report:
 	@$(PYTHON3) scripts/report.py -r $(RESULTS)
+# The flame graphs of every Callgrind, Massif and DHAT result in RESULTS,
+# drawn again (each run draws its own): RESULTS/BENCH/TOOL/flame/.
+flame:
+	@$(PYTHON3) scripts/flame $(call shq,$(RESULTS))
 # One run of its own, in FINDINGS_RESULTS (made in FINDINGS_RESULTS.tmp and
 # put in place only when complete), so that FINDINGS.md is one run's.
 FINDINGS_RESULTS ?= results-findings
@@ -164,8 +168,11 @@ baseline:
 		echo "baseline: $(RESULTS)/ saved in $(BASELINE)/; make compare A=$(BASELINE) B=$(RESULTS)"
 
 # KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
+# Then flame graphs in headless Chromium: Debian's docutils under
+# callgrind, massif and dhat, one graph of each (scripts/flame-shots).
 screenshots: deps build
 	@$(RW_TOOL_ENV) scripts/screenshots $(if $(PY),-p $(call shq,$(PY)))
+	@$(RW_TOOL_ENV) scripts/flame-shots $(if $(PY),-p $(call shq,$(PY)))
 
 # docs/TUTORIAL.md's commands run again, at their sizes, from a scratch
 # folder (results/ untouched; about 12 minutes here): check compares what they
@@ -279,7 +286,10 @@ help:
 	@echo '  findings   - make and py-range on every Python, in results-findings/'
 	@echo '               (FINDINGS_RESULTS=), then docs/FINDINGS.md from that run'
 	@echo '  bench      - results/BENCH.md: what the suite itself costs'
-	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes (docs/images/)'
+	@echo '  flame      - the flame graphs of every Callgrind, Massif and DHAT result again,'
+	@echo '               in $$(RESULTS)/BENCH/TOOL/flame/ (each run draws its own)'
+	@echo '  screenshots - KCachegrind on py-range and on csv_index.py --pyframes, and flame'
+	@echo '               graphs of docutils in headless Chromium (docs/images/)'
 	@echo '  tutorial-check - every command of docs/TUTORIAL.md and docs/GUIDE.md again: does it print'
 	@echo '               what the tutorial shows?'
 	@echo '  tutorial-update - the same, writing what they print into the tutorial'

@@ -1,0 +1,417 @@
+"""Flame graphs of the tools' profiles: the trees, their folded stacks, and
+one self-contained HTML file a graph (d3-flame-graph, vendor/flamegraph/).
+
+A graph is a tree of frames, the outermost (the program's entry) at the
+bottom; a frame's figure is inclusive: its own and its callees'.  Where
+the trees come from:
+  Massif    a detailed snapshot's allocation tree, turned the other way up
+            (Massif's root is the allocator, its leaves the entry points):
+            exact, to the snapshot's threshold, whose folded remainder is a
+            frame of its own ("[N places below Massif's threshold]").
+  DHAT      each allocation point's stack: total bytes, total blocks.
+  Callgrind inclusive Ir by call path, derived: Callgrind counts caller ->
+            callee pairs, not stacks, so a function's cost on a path is its
+            inclusive cost times the share of its callers' calls that come
+            from that path.  Exact at the first level; deeper, an estimate.
+            A function already on the path is not descended into again
+            (recursion counted once: its cost stays in the outer call).
+The Python view charges each C function's cost to the innermost Python
+function (py:NAME (FILE:LINE), the runner's --pyframes) on its stack.
+
+Totals hold: a pruned branch becomes one "[N frames under X pruned]" frame
+with its figure, and figures are rounded down, a parent's own share taking
+the remainder.
+"""
+
+import fnmatch
+import html
+import json
+import math
+import os
+import re
+
+VENDOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vendor", "flamegraph")
+
+ADDRESS = re.compile(r"^0x[0-9A-Fa-f]+: ")
+BELOW = re.compile(r"^in (\d+) places?, (?:all )?below (?:massif's )?threshold")
+# The runner's own frames: its frame-evaluation hook, between every two
+# Python functions (pyembed/pyframes.c), and its allocator hooks.
+RUNNER_FRAMES = {"pyframes_eval", "hook_malloc", "hook_calloc", "hook_realloc", "note_alloc",
+                 "rw_dhat_event"}
+NO_PYTHON = "[no Python function on the stack]"
+
+
+class Node:
+    __slots__ = ("name", "value", "children")
+
+    def __init__(self, name, value=0):
+        self.name = name
+        self.value = value
+        self.children = {}
+
+    def child(self, name):
+        c = self.children.get(name)
+        if c is None:
+            c = self.children[name] = Node(name)
+        return c
+
+    def add(self, frames, value):
+        """Add a stack (outermost frame first) holding `value` of its own."""
+        node = self
+        node.value += value
+        for f in frames:
+            node = node.child(f)
+            node.value += value
+
+
+def frame_name(label):
+    """A tool's frame label as a flame graph names it, or None to leave it
+    out: 'py:NAME (FILE:LINE)' stays; a C function loses its address,
+    file and line (one frame a function, not a call site); inlined frames
+    (UnknownInlinedFun) and the runner's hooks are left out."""
+    label = ADDRESS.sub("", label.strip())
+    m = BELOW.match(label)
+    if m:
+        return "[{} places below Massif's threshold]".format(m.group(1))
+    if label.startswith("py:"):
+        return label.replace(";", ",")
+    if label.startswith("???"):
+        m = re.search(r"\(in ([^)]*)\)", label)
+        return "??? ({})".format(os.path.basename(m.group(1))) if m else "???"
+    name = re.sub(r" \((?:in )?[^()]*\)$", "", label)
+    if name in RUNNER_FRAMES or name == "UnknownInlinedFun":
+        return None
+    return name.replace(";", ",") or None
+
+
+def clean(frames, names=None):
+    """Frame names from labels, outermost first, repeats in a row merged;
+    NAMES caches frame_name's answers (a label recurs in many stacks)."""
+    names = {} if names is None else names
+    out = []
+    for label in frames:
+        f = names.get(label, False)
+        if f is False:
+            f = names[label] = frame_name(label)
+        if f is not None and (not out or out[-1] != f):
+            out.append(f)
+    return out
+
+
+# --- sources ----------------------------------------------------------------
+
+def massif_stacks(tree):
+    """(frames outermost first, bytes of their own) of a Massif heap tree
+    (bytes, label, children): every byte of the snapshot once."""
+    out, names = [], {}
+    todo = [(tree, [])]
+    while todo:
+        node, path = todo.pop()
+        own = node[0] - sum(c[0] for c in node[2])
+        if own > 0:
+            out.append((clean(reversed(path), names) or ["[allocation functions]"], own))
+        for c in node[2]:
+            todo.append((c, path + [c[1]]))
+    return out
+
+
+def dhat_stacks(path):
+    """DHAT's allocation points: [(frames outermost first, bytes, blocks,
+    bytes live at the global peak)], from its JSON (dhat.out)."""
+    with open(path) as f:
+        d = json.load(f)
+    ftbl = d["ftbl"]
+    names = {}
+    allocator = re.compile(r": (malloc|calloc|realloc|memalign|posix_memalign|"
+                           r"aligned_alloc|operator new(\[\])?|valloc) ")
+    out = []
+    for pp in d["pps"]:
+        fs = pp["fs"]
+        # The allocator itself (malloc, calloc, ...) is the innermost frame.
+        if fs and allocator.search(ftbl[fs[0]]):
+            fs = fs[1:]
+        out.append((clean((ftbl[i] for i in reversed(fs)), names) or ["[allocation functions]"],
+                    pp["tb"], pp["tbk"], pp.get("gb", 0)))
+    return out
+
+
+def base_name(fn):
+    """A Callgrind function name without its recursion depth ('2)."""
+    return re.sub(r"'\d+$", "", fn)
+
+
+def callgrind_label(fn):
+    """A Callgrind function name -> a frame name."""
+    name = base_name(fn)
+    if name.startswith("py:"):
+        return name.replace(";", ",")
+    return None if name in RUNNER_FRAMES else name.replace(";", ",")
+
+
+def fn_only(name):
+    """'FILE:FUNCTION' -> FUNCTION: rw.callgrind names a function by the
+    file its lines are in, which for inlined lines is another file than
+    the one its callers' calls name."""
+    return name.partition(":")[2] or name
+
+
+def callgrind_stacks(part, floor):
+    """[(frames outermost first, Ir of their own)] of one Callgrind part, the
+    paths derived from its caller -> callee pairs (see the module's text).
+    Branches under `floor` Ir become "[N frames under X pruned]"."""
+    self_cost, calls_in, calls_out, callees = {}, {}, {}, {}
+    for name, ir in part.self_cost.items():
+        f = fn_only(name)
+        self_cost[f] = self_cost.get(f, 0) + ir
+    for (caller, callee), (_, ir) in part.calls.items():
+        a, b = fn_only(caller), fn_only(callee)
+        calls_out[a] = calls_out.get(a, 0) + ir
+        calls_in[b] = calls_in.get(b, 0) + ir
+        callees.setdefault(a, {})
+        callees[a][b] = callees[a].get(b, 0) + ir
+    incl = {f: self_cost.get(f, 0) + calls_out.get(f, 0) for f in set(self_cost) | set(calls_out)}
+    incl.update(calls_in)
+    callees = {a: sorted(d.items(), key=lambda x: -x[1]) for a, d in callees.items()}
+    roots = [f for f in incl if f not in calls_in and incl[f] > 0]
+    covered = float(sum(incl[r] for r in roots))
+    scale = part.total / covered if covered > part.total else 1.0
+    out = []
+    # Each entry: the function, its cost on this path, the path, the
+    # functions on it (recursion counted once).
+    # Figures in whole Ir, rounded down: a function's own share takes the
+    # remainder, so that every path's figures add up to the part's total.
+    todo = [(r, int(incl[r] * scale), [r], {base_name(r)}) for r in roots]
+    rest = part.total - sum(t[1] for t in todo)
+    while todo:
+        fn, value, path, on_path = todo.pop()
+        total = incl.get(fn, 0)
+        share = value / total if total else 0.0
+        kids = [(g, ir * share) for g, ir in callees.get(fn, []) if ir > 0 and base_name(g) not in on_path]
+        ksum = sum(v for _, v in kids)
+        if ksum > value:        # calls that began before the part did
+            kids = [(g, v * value / ksum) for g, v in kids]
+        kids = [(g, int(v)) for g, v in kids]
+        ksum = sum(v for _, v in kids)
+        pruned, npruned = 0, 0
+        for g, v in kids:
+            if v < floor or len(path) >= 400:
+                pruned += v
+                npruned += 1
+            else:
+                todo.append((g, v, path + [g], on_path | {base_name(g)}))
+        frames = [f for f in map(callgrind_label, path) if f is not None]
+        if value - ksum > 0:
+            out.append((frames, value - ksum))
+        if npruned:
+            out.append((frames + ["[{} frames under {} pruned]".format(
+                npruned, frames[-1] if frames else "the root")], pruned))
+    if rest > 0:
+        out.append((["[not inside a call Callgrind saw begin]"], rest))
+    return out
+
+
+# --- trees -------------------------------------------------------------------
+
+def tree(stacks, root_name, total=None):
+    """A tree of (frames, value) stacks; its root named root_name, of value
+    `total` (the profile's) when given."""
+    root = Node(root_name)
+    for frames, value in stacks:
+        root.add(frames, value)
+    if total is not None:
+        root.value = total
+    return root
+
+
+def python_view(stacks):
+    """Stacks with only their Python frames: a C function's figure goes to
+    the innermost Python function on its stack."""
+    out = []
+    for frames, value in stacks:
+        tower = frames[:1] if frames and frames[0].startswith("[phase ") else []
+        py = [f for f in frames if f.startswith("py:")]
+        if not py:
+            # A remainder (Massif's threshold, a pruned branch) is not known
+            # to have no Python function: it keeps its own name.
+            py = [f for f in frames[-1:] if "below Massif's threshold" in f] or [NO_PYTHON]
+        out.append((tower + py, value))
+    return out
+
+
+def machinery_patterns():
+    """The patterns of scripts/pyframes-skip.txt: CPython's frames between
+    two Python functions."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyframes-skip.txt")
+    with open(path) as f:
+        return [w for line in f if not line.startswith("#") for w in line.split()]
+
+
+def without_machinery(stacks):
+    """Stacks without CPython's evaluation and call machinery
+    (scripts/pyframes-skip.txt), as Callgrind's --fn-skip leaves them
+    under --pyframes: py:caller -> py:callee, and a fifth of the depth."""
+    patterns = machinery_patterns()
+    seen = {}
+
+    def keep(f):
+        k = seen.get(f)
+        if k is None:
+            k = seen[f] = not any(fnmatch.fnmatchcase(f, p) for p in patterns)
+        return k
+
+    out = []
+    for frames, *values in stacks:
+        kept = [f for f in frames if keep(f)]
+        merged = [f for i, f in enumerate(kept) if i == 0 or kept[i - 1] != f]
+        out.append((merged, *values))
+    return out
+
+
+def has_python(stacks):
+    return any(f.startswith("py:") for s in stacks for f in s[0])
+
+
+def integral(node, is_root=True):
+    """Figures rounded down (the root's kept): children never sum above
+    their parent, whose own share takes the remainder."""
+    if not is_root:
+        node.value = math.floor(node.value + 1e-9)
+    for c in node.children.values():
+        integral(c, False)
+    return node
+
+
+def prune(node, floor):
+    """A copy for display: children under `floor` folded into one frame
+    "[N frames pruned]" holding their figure."""
+    copy = Node(node.name, node.value)
+    small, n = 0, 0
+    for c in node.children.values():
+        if c.value < floor:
+            small += c.value
+            n += 1
+        else:
+            copy.children[c.name] = prune(c, floor)
+    if n:
+        name = "[{} smaller frames]".format(n)
+        copy.children[name] = Node(name, small)
+    return copy
+
+
+def folded(node):
+    """The folded-stacks text ("frame;frame;frame COUNT" a line, the root
+    left out), which FlameGraph, inferno, speedscope and Grafana read."""
+    lines = []
+    todo = [(node, [])]
+    while todo:
+        n, path = todo.pop()
+        own = n.value - sum(c.value for c in n.children.values())
+        if own > 0 and path:
+            lines.append("{} {}".format(";".join(path), int(own)))
+        for c in n.children.values():
+            todo.append((c, path + [c.name]))
+    lines.sort()
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_json(node):
+    return {"name": node.name, "value": int(node.value),
+            "children": [as_json(c) for c in sorted(node.children.values(), key=lambda c: c.name)]}
+
+
+# --- HTML --------------------------------------------------------------------
+
+def vendor(name):
+    with open(os.path.join(VENDOR, name)) as f:
+        return f.read()
+
+
+def page(root, title, unit, notes):
+    """One self-contained HTML page: the libraries inlined, the tree in it."""
+    data = json.dumps(as_json(root), separators=(",", ":")).replace("</", "<\\/")
+    note_html = "".join("<li>{}</li>".format(html.escape(n)) for n in notes)
+    return TEMPLATE.format(
+        title=html.escape(title), unit=html.escape(unit), total="{:,}".format(int(root.value)),
+        notes=note_html, d3=vendor("d3.min.js"), fg=vendor("d3-flamegraph.min.js"),
+        css=vendor("d3-flamegraph.css"), data=data, unit_js=json.dumps(unit))
+
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{title}</title>
+<style>{css}
+body {{ font-family: sans-serif; margin: 12px; }}
+h1 {{ font-size: 18px; margin: 0 0 4px; }}
+#bar {{ margin: 8px 0; }}
+#details {{ min-height: 1.4em; font-family: monospace; margin: 6px 0; }}
+ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
+</style></head>
+<body>
+<h1>{title}</h1>
+<div id="total">Total: {total} {unit}</div>
+<ul>{notes}</ul>
+<div id="bar"><input id="term" type="search" placeholder="search (regular expression)">
+<button id="search">Search</button> <button id="clear">Clear</button>
+<button id="reset">Reset zoom</button> <span id="found"></span></div>
+<div id="details"></div>
+<div id="chart"></div>
+<!-- d3 and d3-flame-graph, inlined from rangewall's vendor/flamegraph/ (their licences there) -->
+<script>{d3}</script>
+<script>{fg}</script>
+<script id="data" type="application/json">{data}</script>
+<script>
+(function () {{
+  var unit = {unit_js};
+  var data = JSON.parse(document.getElementById("data").textContent);
+  var fmt = d3.format(",");
+  var total = data.value || 1;
+  function label(d) {{
+    return d.data.name + ": " + fmt(d.data.value) + " " + unit + " (" +
+      (100 * d.data.value / total).toFixed(2) + " %)";
+  }}
+  var chart = flamegraph.default()
+    .width(Math.max(800, window.innerWidth - 30))
+    .cellHeight(18).minFrameSize(0).transitionDuration(0)
+    .sort(true).title("").selfValue(false)
+    .setLabelHandler(label)
+    .setDetailsElement(document.getElementById("details"));
+  d3.select("#chart").datum(data).call(chart);
+  function search() {{
+    var t = document.getElementById("term").value;
+    chart.search(t);
+    var n = 0;
+    d3.selectAll("#chart g").each(function (d) {{ if (d && d.highlight) n++; }});
+    document.getElementById("found").textContent = t ? n + " frames match" : "";
+  }}
+  document.getElementById("search").onclick = search;
+  document.getElementById("term").onkeyup = function (e) {{ if (e.key === "Enter") search(); }};
+  document.getElementById("clear").onclick = function () {{
+    document.getElementById("term").value = ""; chart.clear();
+    document.getElementById("found").textContent = "";
+  }};
+  document.getElementById("reset").onclick = function () {{ chart.resetZoom(); }};
+}})();
+</script>
+</body></html>
+"""
+
+
+def write(outdir, stem, root, title, unit, notes, display_floor=None):
+    """STEM.folded (every frame) and STEM.html (pruned under
+    display_floor, the rest shown as such) in outdir; what it wrote."""
+    integral(root)
+    with open(os.path.join(outdir, stem + ".folded.tmp"), "w") as f:
+        f.write(folded(root))
+    os.replace(os.path.join(outdir, stem + ".folded.tmp"), os.path.join(outdir, stem + ".folded"))
+    shown = root
+    if display_floor is None:
+        display_floor = root.value / 5000.0
+    if display_floor > 0:
+        shown = prune(root, display_floor)
+        notes = notes + ["Frames under {:,} {} (1/5,000 of the total) are folded into "
+                         "\"[N smaller frames]\" here; STEM.folded has them all.".format(
+                             int(math.ceil(display_floor)), unit).replace("STEM", stem)]
+    with open(os.path.join(outdir, stem + ".html.tmp"), "w") as f:
+        f.write(page(shown, title, unit, notes))
+    os.replace(os.path.join(outdir, stem + ".html.tmp"), os.path.join(outdir, stem + ".html"))
+    return [stem + ".html", stem + ".folded"]

@@ -1,0 +1,38 @@
+"""against.py REF.tsv FOLDED N: the N functions of the program's package
+holding the most bytes in the reference (tests/real/peakref.py), each
+against the inclusive bytes a flame graph's folded stacks give it."""
+
+import sys
+
+
+def inclusive(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            for frame in set(stack.split(";")):
+                out[frame] = out.get(frame, 0) + int(n)
+    return out
+
+
+def main(ref_path, folded, n):
+    ref = {}
+    with open(ref_path) as f:
+        for line in f:
+            if line.startswith("#"):
+                print(line.strip().lstrip("#"))
+                continue
+            k, v = line.rstrip("\n").split("\t")
+            ref[k] = int(v)
+    ours = inclusive(folded)
+    top = [k for k in sorted(ref, key=lambda k: -ref[k]) if "/docutils/" in k][:n]
+    ok = 0
+    for k in top:
+        d = (ours.get(k, 0) - ref[k]) / ref[k] * 100
+        ok += abs(d) <= 5
+        print("{:>12,} {:>12,} {:+6.2f} %  {}".format(ref[k], ours.get(k, 0), d, k))
+    print("within 5 %: {} of {}".format(ok, len(top)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

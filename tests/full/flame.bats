@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# The flame graphs opened in headless Chromium (Debian's chromium; make
+# test-full installs it): the page as drawn, not only the data written
+# into it.  For each kind, on tests/flame/known.py (its heap known: 30
+# blocks of 100,033 B under alloc_a), the root frame shows the profile's
+# total and a known Python function the profile's figure for it; each is
+# photographed.  And on a real program, Debian's docutils: DHAT's peak
+# graph holds whole stacks.  (Against tracemalloc at its own peak --
+# tests/real/peakref.py, then tests/flame/against.py REF FOLDED 8 -- the
+# top functions came out 4.7 % to 16.3 % above it: DHAT counts every
+# malloc'd block, tracemalloc only Python's allocator's, and each takes
+# its own peak.  Not a test until the two measure the same thing.)
+
+load ../helper
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	setup_results
+	export REL RW="$ROOT/scripts/rangewall" W="$BATS_FILE_TMPDIR/w"
+	REL=$(release_tag)
+	command -v chromium >/dev/null || { echo "flame.bats: chromium missing: apt-get install chromium" >&2; return 1; }
+	mkdir -p "$W" && cp "$ROOT/tests/flame/known.py" "$W/" && cd "$W" || return 1
+	for t in callgrind massif dhat; do
+		"$RW" "$t" --python "$REL" --pyframes -o "$RESULTS" known.py >&3 2>&1 || return 1
+	done
+}
+
+# drawn HTML: the page as Chromium rendered it, in $BATS_TEST_TMPDIR/dom.
+drawn() {
+	chromium --headless --no-sandbox --disable-gpu --user-data-dir="$BATS_TEST_TMPDIR/profile" \
+		--virtual-time-budget=3000 --dump-dom "file://$1" >"$BATS_TEST_TMPDIR/dom" 2>/dev/null
+}
+
+# frame NAME-PREFIX: the figure the drawn page gives the first frame whose
+# name begins with NAME-PREFIX ("1,234 B"), from the frames' titles.
+frame() {
+	awk -v f="<title>$1" '{ while ((i = index($0, f)) > 0) { s = substr($0, i + 7); print s; exit } }' \
+		"$BATS_TEST_TMPDIR/dom" | sed 's/<\/title>.*//; s/^.*: \([0-9,]* [^ ]*\) ([0-9.]* %)$/\1/'
+}
+
+# shot HTML: a screenshot, a real PNG of some size.
+shot() {
+	chromium --headless --no-sandbox --disable-gpu --user-data-dir="$BATS_TEST_TMPDIR/profile" \
+		--virtual-time-budget=3000 --window-size=1200,700 --screenshot="$BATS_TEST_TMPDIR/shot.png" \
+		"file://$1" >/dev/null 2>&1
+	is_png "$BATS_TEST_TMPDIR/shot.png"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/shot.png")" -gt 10000 ]
+}
+
+@test "chromium: Massif's peak graph shows the peak snapshot's bytes at its root, alloc_a's 3,000,990 B, and is photographed" {
+	R=$RESULTS/known@$REL/massif
+	drawn "$R/flame/peak.python.html"
+	# rendered frames: rect elements, one title each
+	[ "$(grep -o '<rect' "$BATS_TEST_TMPDIR/dom" | wc -l)" -ge 5 ]
+	peak=$(awk -F= '/^mem_heap_B=/ { h = $2 } /^heap_tree=peak/ { print h; exit }' "$R/massif.out")
+	equals "$(group "$peak") B" "$(frame 'all: ')"
+	equals "3,000,990 B" "$(frame 'py:alloc_a.&lt;locals&gt;.&lt;listcomp&gt; (')"
+	shot "$R/flame/peak.python.html"
+}
+
+@test "chromium: Callgrind's graph shows every part's Ir at its root and py:main's inclusive Ir, and is photographed" {
+	R=$RESULTS/known@$REL/callgrind
+	drawn "$R/flame/ir.python.html"
+	total=$(cat "$R"/callgrind.out* | awk '/^totals:/ { s += $2 } END { printf "%d\n", s }')
+	equals "$(group "$total") Ir" "$(frame 'all: ')"
+	want=$(awk 'NF >= 5 && $(NF - 1) == "py:main" { print $2; exit }' "$R/pyfunctions.txt")
+	equals "$want Ir" "$(frame 'py:main (')"
+	drawn "$R/flame/ir.html"
+	equals "$(group "$total") Ir" "$(frame 'all: ')"
+	shot "$R/flame/ir.html"
+}
+
+@test "chromium: DHAT's graphs show its totals and the peak at their roots, alloc_b's 6,000,990 B at the peak, and are photographed" {
+	R=$RESULTS/known@$REL/dhat
+	drawn "$R/flame/bytes.html"
+	equals "$(group "$(awk '/^tot_alloc:/ { print $2 }' "$R/dhat.txt")") B" "$(frame 'all: ')"
+	drawn "$R/flame/peak.python.html"
+	equals "$(group "$(awk '/^max_live:/ { print $2 }' "$R/dhat.txt")") B" "$(frame 'all: ')"
+	between 5940980 "$(frame 'py:alloc_b.&lt;locals&gt;.&lt;listcomp&gt; (' | tr -d ', B')" 6061000
+	shot "$R/flame/peak.python.html"
+}
+
+@test "docutils: DHAT's peak graph attributes 99.9 % of the peak's bytes to whole stacks, up to the program's entry" {
+	[ -d /usr/lib/python3/dist-packages/docutils ] || skip "python3-docutils missing"
+	d=$BATS_TEST_TMPDIR/doc
+	mkdir -p "$d" && cp "$ROOT"/tests/real/sample.rst "$d/" && cd "$d"
+	"$RW" dhat --python "$REL" --pyframes --clean-env -o r -m docutils sample.rst out.html
+	f=r/docutils@$REL/dhat/flame/peak.folded
+	# a whole stack starts at libc's "(below main)"; a cut one anywhere else
+	share=$(awk '{ n = $NF; t += n; if (index($0, "(below main);") == 1) w += n }
+		END { printf "%.2f\n", 100 * w / t }' "$f")
+	between 99.9 "$share" 100
+	equals "$(awk '/^max_live:/ { print $2 }' "r/docutils@$REL/dhat/dhat.txt")" \
+		"$(awk '{ s += $NF } END { printf "%d\n", s }' "$f")"
+}
