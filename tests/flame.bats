@@ -114,3 +114,29 @@ incl() {
 	mkdir -p "$BATS_TEST_TMPDIR/empty"
 	refused "$BATS_TEST_TMPDIR/empty" 1 "no Callgrind, Massif or DHAT result under" "$RW" flame "$BATS_TEST_TMPDIR/empty"
 }
+
+@test "compare: a differential flame graph of B against A, frames matched whatever their folders" {
+	d=$BATS_TEST_TMPDIR/b
+	mkdir -p "$d" && sed 's/range(30)/range(40)/' "$ROOT/tests/flame/known.py" >"$d/known.py"
+	(cd "$d" && "$RW" callgrind --python "$REL" --pyframes -o "$d/r" known.py >/dev/null 2>&1)
+	run -0 "$RW" compare -o "$BATS_TEST_TMPDIR/cmp" "$RESULTS/py" "$d/r"
+	h=$BATS_TEST_TMPDIR/cmp/flame-diff-known@$REL.html
+	grep -q "flame-diff-known@$REL.html" "$BATS_TEST_TMPDIR/cmp/COMPARE.md"
+	# alloc_b's ten more blocks: its delta is B's Ir less A's, from the two Python views
+	a=$(incl "$R/callgrind/flame/ir.python.folded" 'py:alloc_b (')
+	b=$(incl "$d/r/known@$REL/callgrind/flame/ir.python.folded" 'py:alloc_b (')
+	[ "$b" -gt "$a" ]
+	python3 - "$h" "$((b - a))" <<'PY'
+import json, re, sys
+page = open(sys.argv[1]).read()
+data = json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S).group(1))
+found = []
+def walk(n):
+    if n["name"].startswith("py:alloc_b ("):
+        found.append(n["delta"])
+    for c in n["children"]:
+        walk(c)
+walk(data)
+assert found == [int(sys.argv[2])], (found, sys.argv[2])
+PY
+}

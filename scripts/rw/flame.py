@@ -42,12 +42,13 @@ NO_PYTHON = "[no Python function on the stack]"
 
 
 class Node:
-    __slots__ = ("name", "value", "children")
+    __slots__ = ("name", "value", "children", "delta")
 
     def __init__(self, name, value=0):
         self.name = name
         self.value = value
         self.children = {}
+        self.delta = None       # B's figure less A's, in a differential graph
 
     def child(self, name):
         c = self.children.get(name)
@@ -285,16 +286,20 @@ def prune(node, floor):
     """A copy for display: children under `floor` folded into one frame
     "[N frames pruned]" holding their figure."""
     copy = Node(node.name, node.value)
-    small, n = 0, 0
+    copy.delta = node.delta
+    small, n, delta = 0, 0, 0
     for c in node.children.values():
         if c.value < floor:
             small += c.value
+            delta += c.delta or 0
             n += 1
         else:
             copy.children[c.name] = prune(c, floor)
     if n:
         name = "[{} smaller frames]".format(n)
         copy.children[name] = Node(name, small)
+        if node.delta is not None:
+            copy.children[name].delta = delta
     return copy
 
 
@@ -315,8 +320,35 @@ def folded(node):
 
 
 def as_json(node):
-    return {"name": node.name, "value": int(node.value),
-            "children": [as_json(c) for c in sorted(node.children.values(), key=lambda c: c.name)]}
+    out = {"name": node.name, "value": int(node.value),
+           "children": [as_json(c) for c in sorted(node.children.values(), key=lambda c: c.name)]}
+    if node.delta is not None:
+        out["delta"] = int(node.delta)
+    return out
+
+
+def read_folded(path):
+    """[(frames, count)] of a folded-stacks file."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            if stack:
+                out.append((stack.split(";"), int(n)))
+    return out
+
+
+def differential(a, b, key=lambda name: name):
+    """B's tree, each frame given its figure less A's on the same path,
+    frames matched by key(name) (A's frames that B lacks have no width to
+    show: the page says so)."""
+    def walk(nb, na):
+        nb.delta = nb.value - (na.value if na is not None else 0)
+        kids = {key(n): c for n, c in na.children.items()} if na is not None else {}
+        for name, c in nb.children.items():
+            walk(c, kids.get(key(name)))
+    walk(b, a)
+    return b
 
 
 # --- HTML --------------------------------------------------------------------
@@ -333,7 +365,8 @@ def page(root, title, unit, notes):
     return TEMPLATE.format(
         title=html.escape(title), unit=html.escape(unit), total="{:,}".format(int(root.value)),
         notes=note_html, d3=vendor("d3.min.js"), fg=vendor("d3-flamegraph.min.js"),
-        css=vendor("d3-flamegraph.css"), data=data, unit_js=json.dumps(unit))
+        css=vendor("d3-flamegraph.css"), data=data, unit_js=json.dumps(unit),
+        differential="true" if root.delta is not None else "false")
 
 
 TEMPLATE = """<!DOCTYPE html>
@@ -361,13 +394,16 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
 <script id="data" type="application/json">{data}</script>
 <script>
 (function () {{
-  var unit = {unit_js};
+  var unit = {unit_js}, differential = {differential};
   var data = JSON.parse(document.getElementById("data").textContent);
   var fmt = d3.format(",");
   var total = data.value || 1;
   function label(d) {{
-    return d.data.name + ": " + fmt(d.data.value) + " " + unit + " (" +
+    var s = d.data.name + ": " + fmt(d.data.value) + " " + unit + " (" +
       (100 * d.data.value / total).toFixed(2) + " %)";
+    if (differential)
+      s += ", " + (d.data.delta >= 0 ? "+" : "") + fmt(d.data.delta) + " " + unit + " against A";
+    return s;
   }}
   var chart = flamegraph.default()
     .width(Math.max(800, window.innerWidth - 30))
@@ -375,6 +411,7 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
     .sort(true).title("").selfValue(false)
     .setLabelHandler(label)
     .setDetailsElement(document.getElementById("details"));
+  if (differential) chart.setColorMapper(flamegraph.colorMapper.differentialColorMapper);
   d3.select("#chart").datum(data).call(chart);
   function search() {{
     var t = document.getElementById("term").value;
@@ -396,13 +433,14 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
 """
 
 
-def write(outdir, stem, root, title, unit, notes, display_floor=None):
+def write(outdir, stem, root, title, unit, notes, display_floor=None, with_folded=True):
     """STEM.folded (every frame) and STEM.html (pruned under
     display_floor, the rest shown as such) in outdir; what it wrote."""
     integral(root)
-    with open(os.path.join(outdir, stem + ".folded.tmp"), "w") as f:
-        f.write(folded(root))
-    os.replace(os.path.join(outdir, stem + ".folded.tmp"), os.path.join(outdir, stem + ".folded"))
+    if with_folded:
+        with open(os.path.join(outdir, stem + ".folded.tmp"), "w") as f:
+            f.write(folded(root))
+        os.replace(os.path.join(outdir, stem + ".folded.tmp"), os.path.join(outdir, stem + ".folded"))
     shown = root
     if display_floor is None:
         display_floor = root.value / 5000.0
