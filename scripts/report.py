@@ -17,6 +17,8 @@ RESULTS/report/):
   - the inclusive-cost split of the seed, recomputed per phase;
   - the StringIO wall on every Python measured;
   - the Massif timelines, phase ends marked;
+  - flame graphs of c-range's and py-range's Callgrind and Massif results,
+    photographed in headless Chromium where it is installed;
   - the context: machine, compiler, Valgrind, each Python's build.
 With --bench, RESULTS/BENCH.md from RESULTS/bench/ (scripts/bench).
 A row whose raw file is missing keeps the seed's figure, says which file
@@ -30,6 +32,7 @@ REQUIRES: Python 3.5+ (standard library), gnuplot.
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -319,6 +322,43 @@ class Report:
                 self.w("**{}** — `{}`".format(b, os.path.relpath(self.res.path(b, "massif", "massif.out"))), "")
                 self.image(name, "Massif " + b)
 
+    # --- flame graphs ----------------------------------------------------------------------
+    def flames(self):
+        """The Callgrind and Massif flame graphs of c-range and of py-range on
+        the release Python, photographed by scripts/flame-shots (headless
+        Chromium) where it runs, linked where it does not."""
+        benches = [b for b in ("c-range", self.res.with_role("py-range", "release")) if b]
+        pages = [(b, tool, page) for b in benches for tool, page in (("callgrind", "ir.html"), ("massif", "peak.html"))
+                 if os.path.isfile(self.res.path(b, tool, os.path.join("flame", page)))]
+        if not pages:
+            return
+        self.w("## Flame graphs", "",
+               "Every Callgrind, Massif and DHAT result holds flame graphs in its `flame/` folder: one "
+               "HTML page a graph, which opens offline in any browser (click to zoom, hover for figures), "
+               "and its folded stacks. Callgrind's: inclusive Ir by call path, a phase a tower (paths "
+               "below a phase's first level derived from caller → callee pairs); Massif's: the heap at "
+               "its peak snapshot, by stack.", "")
+        shots = shutil.which("chromium") is not None
+        for b, tool, page in pages:
+            html = self.res.path(b, tool, os.path.join("flame", page))
+            self.w("**{} {}** — `{}`".format(b, tool, os.path.relpath(html)), "")
+            if not shots:
+                continue
+            tmp = os.path.join(self.images, ".shots")
+            r = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "flame-shots"),
+                                "-o", tmp, html], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            made = [os.path.join(tmp, f) for f in os.listdir(tmp)] if os.path.isdir(tmp) else []
+            if r.returncode or len(made) != 1:
+                self.w("(no picture: {})".format(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else
+                                                 "flame-shots exit {}".format(r.returncode)), "")
+            else:
+                name = "flame-{}-{}.png".format(b.replace("@", "-"), tool)
+                os.replace(made[0], os.path.join(self.images, name))
+                self.image(name, "Flame graph: {} {}, {}".format(b, tool, r.stdout.split(": ", 1)[1].strip()))
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not shots:
+            self.w("(Chromium not found: the pages are linked, not photographed; apt-get install chromium.)", "")
+
     # --- context -----------------------------------------------------------------------------
     def context(self):
         self.w("## Context", "")
@@ -582,6 +622,7 @@ def main():
         rep.seed003()
         rep.every_result()
         rep.timelines()
+        rep.flames()
         rep.context()
         if res.missing:
             rep.w("## Rows without a source", "",

@@ -140,3 +140,15 @@ walk(data)
 assert found == [int(sys.argv[2])], (found, sys.argv[2])
 PY
 }
+
+@test "callgrind: a recursive program's graph ends and totals its Ir; the outermost call holds its inclusive Ir" {
+	d=$BATS_TEST_TMPDIR/rec
+	mkdir -p "$d" && cp "$ROOT/tests/rough/rec.py" "$d/"
+	(cd "$d" && "$RW" callgrind --python "$REL" --pyframes -o "$d/r" rec.py 30 >/dev/null 2>&1)
+	r=$d/r/rec@$REL/callgrind
+	total=$(cat "$r"/callgrind.out* | awk '/^totals:/ { s += $2 } END { printf "%d\n", s }')
+	equals "$total" "$(sum "$r/flame/ir.python.folded")"
+	# run's inclusive Ir is pyfunctions.txt's, all of it under the outermost run
+	want=$(awk 'NF >= 5 && $(NF - 1) == "py:run" { gsub(/,/, "", $2); print $2; exit }' "$r/pyfunctions.txt")
+	equals "$want" "$(incl "$r/flame/ir.python.folded" 'py:run (')"
+}

@@ -14,7 +14,9 @@ the trees come from:
             inclusive cost times the share of its callers' calls that come
             from that path.  Exact at the first level; deeper, an estimate.
             A function already on the path is not descended into again
-            (recursion counted once: its cost stays in the outer call).
+            (a cycle is cut: its cost stays in the outer call).  Callgrind
+            names a recursion's second level f'2 (--separate-recs=2), a
+            function of its own, shown as f again above the first.
 The Python view charges each C function's cost to the innermost Python
 function (py:NAME (FILE:LINE), the runner's --pyframes) on its stack.
 
@@ -178,16 +180,16 @@ def callgrind_stacks(part, floor):
     scale = part.total / covered if covered > part.total else 1.0
     out = []
     # Each entry: the function, its cost on this path, the path, the
-    # functions on it (recursion counted once).
+    # functions on it (a cycle is cut where it closes).
     # Figures in whole Ir, rounded down: a function's own share takes the
     # remainder, so that every path's figures add up to the part's total.
-    todo = [(r, int(incl[r] * scale), [r], {base_name(r)}) for r in roots]
+    todo = [(r, int(incl[r] * scale), [r], {r}) for r in roots]
     rest = part.total - sum(t[1] for t in todo)
     while todo:
         fn, value, path, on_path = todo.pop()
         total = incl.get(fn, 0)
         share = value / total if total else 0.0
-        kids = [(g, ir * share) for g, ir in callees.get(fn, []) if ir > 0 and base_name(g) not in on_path]
+        kids = [(g, ir * share) for g, ir in callees.get(fn, []) if ir > 0 and g not in on_path]
         ksum = sum(v for _, v in kids)
         if ksum > value:        # calls that began before the part did
             kids = [(g, v * value / ksum) for g, v in kids]
@@ -199,7 +201,7 @@ def callgrind_stacks(part, floor):
                 pruned += v
                 npruned += 1
             else:
-                todo.append((g, v, path + [g], on_path | {base_name(g)}))
+                todo.append((g, v, path + [g], on_path | {g}))
         frames = [f for f in map(callgrind_label, path) if f is not None]
         if value - ksum > 0:
             out.append((frames, value - ksum))
