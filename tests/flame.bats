@@ -152,3 +152,14 @@ PY
 	want=$(awk 'NF >= 5 && $(NF - 1) == "py:run" { gsub(/,/, "", $2); print $2; exit }' "$r/pyfunctions.txt")
 	equals "$want" "$(incl "$r/flame/ir.python.folded" 'py:run (')"
 }
+
+@test "massif: --pyframes leaves the heap at the end of main as it was, within 0.5 % (modules imported, data held)" {
+	d=$BATS_TEST_TMPDIR/imp
+	mkdir -p "$d" && cp "$ROOT/tests/flame/imports.py" "$d/" && cd "$d"
+	"$RW" massif --python "$REL" --clean-env -o plain imports.py
+	"$RW" massif --python "$REL" --clean-env --pyframes -o py imports.py
+	a=$(tsv_get "plain/imports@$REL/massif/phases.tsv" useful_heap_B phase main)
+	b=$(tsv_get "py/imports@$REL/massif/phases.tsv" useful_heap_B phase main)
+	echo "main's end: $a B plain, $b B with --pyframes" >&3
+	between "$(awk -v a="$a" 'BEGIN { printf "%d", a * 0.995 }')" "$b" "$(awk -v a="$a" 'BEGIN { printf "%d", a * 1.005 }')"
+}
