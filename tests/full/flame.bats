@@ -93,3 +93,15 @@ shot() {
 	equals "$(awk '/^max_live:/ { print $2 }' "r/docutils@$REL/dhat/dhat.txt")" \
 		"$(awk '{ s += $NF } END { printf "%d\n", s }' "$f")"
 }
+
+@test "docutils: --pyframes leaves Massif's heap at the end of main as it was, within 0.5 %" {
+	[ -d /usr/lib/python3/dist-packages/docutils ] || skip "python3-docutils missing"
+	d=$BATS_TEST_TMPDIR/doc
+	mkdir -p "$d" && cp "$ROOT"/tests/real/sample.rst "$d/" && cd "$d"
+	"$RW" massif --python "$REL" --clean-env -o plain -m docutils sample.rst out.html
+	"$RW" massif --python "$REL" --clean-env --pyframes -o py -m docutils sample.rst out.html
+	a=$(tsv_get "plain/docutils@$REL/massif/phases.tsv" useful_heap_B phase main)
+	b=$(tsv_get "py/docutils@$REL/massif/phases.tsv" useful_heap_B phase main)
+	echo "main's end: $a B plain, $b B with --pyframes" >&3
+	between "$(awk -v a="$a" 'BEGIN { printf "%d", a * 0.995 }')" "$b" "$(awk -v a="$a" 'BEGIN { printf "%d", a * 1.005 }')"
+}
