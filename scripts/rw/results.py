@@ -223,7 +223,7 @@ class Results:
     def dhat_sites(self, bench):
         """DHAT's allocation points, most bytes first, as dicts of ints and 'site'."""
         rows = self.tsv(bench, "dhat", "dhat.tsv")
-        return [{k: (v if k == "site" else int(v)) for k, v in r.items()} for r in rows]
+        return [{k: (v if k in ("site", "python") else int(v)) for k, v in r.items()} for r in rows]
 
     def malloc_sizes(self, bench):
         """{size: count} from ltrace's histogram."""
