@@ -61,6 +61,9 @@
 #elif PY_VERSION_HEX >= 0x030B0000
 #define Py_BUILD_CORE 1
 #include <internal/pycore_frame.h>
+#undef _PyGC_FINALIZED		/* Python.h defined it without Py_BUILD_CORE (3.11) */
+#include <internal/pycore_gc.h>
+#include <internal/pycore_interp.h>
 #endif
 
 /* The frame the hook is given, and the evaluator it hands it on to. */
@@ -113,7 +116,7 @@ static PyObject *frame_code(rw_frame *f)
 #define STUB_KIND (STUB_SIZE - 1)	/* a byte past the code: what the function is */
 #define STUB_ENTRY 24			/* past the code too: its entry's index (uint32_t) */
 #define KIND_INIT 1			/* a class's __init__ (see "Paths past the hook") */
-#define ARENA_SIZE (64 * 1024)	/* stubs a mapping: 2,048 */
+#define STUB_ARENA (64 * 1024)	/* stubs a mapping: 2,048 */
 
 static unsigned char *stub_next, *stub_end;
 
@@ -133,10 +136,10 @@ static rw_evalfn stub_new(rw_evalfn target)
 	unsigned char *s;
 
 	if (stub_next == stub_end) {
-		stub_next = map_pages(ARENA_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
+		stub_next = map_pages(STUB_ARENA, PROT_READ | PROT_WRITE | PROT_EXEC);
 		if (stub_next == NULL)
 			return NULL;
-		stub_end = stub_next + ARENA_SIZE;
+		stub_end = stub_next + STUB_ARENA;
 	}
 	s = stub_next;
 	stub_next += STUB_SIZE;
@@ -171,7 +174,7 @@ static const char *keep(const char *s)
 	size_t n = strlen(s) + 1;
 
 	if (n > (size_t)(pool_end - pool_next)) {
-		size_t bytes = n > ARENA_SIZE ? n : ARENA_SIZE;
+		size_t bytes = n > STUB_ARENA ? n : STUB_ARENA;
 
 		if ((pool_next = map_pages(bytes, PROT_READ | PROT_WRITE)) == NULL) {
 			pool_end = NULL;
@@ -409,16 +412,60 @@ static void slipped_add(const char *instruction, PyObject *fn)
 	n_slipped++;
 }
 
-/* Every object the collector tracks (a new list), or NULL. */
-static PyObject *all_objects(void)
+/*
+ * Each object the collector tracks, in its own lists: gc.get_objects()
+ * would build a list of them all, on the heap the tools measure -- at the
+ * program's end, where its heap is often largest (220,704 B on docutils'
+ * peak).  FN must not make or free a tracked object.
+ */
+static void each_object(void (*fn)(PyObject *))
 {
-	PyObject *gc = PyImport_ImportModule("gc");
-	PyObject *all = gc != NULL ? PyObject_CallMethod(gc, "get_objects", NULL) : NULL;
+	struct _gc_runtime_state *gc = &PyInterpreterState_Get()->gc;
 
-	Py_XDECREF(gc);
-	if (all == NULL)
-		PyErr_Clear();
-	return all;
+	for (int i = 0; i <= NUM_GENERATIONS; i++) {
+		PyGC_Head *head = i < NUM_GENERATIONS ? &gc->generations[i].head : &gc->permanent_generation.head;
+
+		for (PyGC_Head *g = _PyGCHead_NEXT(head); g != head; g = _PyGCHead_NEXT(g))
+			fn((PyObject *)(g + 1));
+	}
+}
+#endif
+
+#if WATCH_SPEC_CACHE
+/* As the hook starts, each object: a function or class start-up made. */
+static void met_at_start(PyObject *o)
+{
+#if GUARD_GETITEM
+	if (PyFunction_Check(o))
+		version_above_16_bits(o);
+#endif
+	if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+		return;
+#if GUARD_INIT
+	alloc_not_generic((PyTypeObject *)o);
+#endif
+	if (((PyHeapTypeObject *)o)->_spec_cache.getitem != NULL ||
+	    cache_init((PyHeapTypeObject *)o) != NULL)
+		cached_add(o);
+}
+
+/* Before Py_Finalize, each object: a class whose specialisation cache
+ * holds a function the hook did not see it hold at the start. */
+static void slipped_in(PyObject *o)
+{
+	PyHeapTypeObject *t = (PyHeapTypeObject *)o;
+	PyObject *getitem, *init;
+
+	if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
+		return;
+	getitem = t->_spec_cache.getitem;
+	init = cache_init(t);
+	if (cached_before(o, getitem, init))
+		return;
+	if (getitem != NULL && PyFunction_Check(getitem))
+		slipped_add("BINARY_SUBSCR_GETITEM", getitem);
+	if (init != NULL && PyFunction_Check(init))
+		slipped_add("CALL_ALLOC_AND_ENTER_INIT", init);
 }
 #endif
 
@@ -432,25 +479,7 @@ static void guard_start(void)
 	}
 #endif
 #if WATCH_SPEC_CACHE
-	PyObject *all = all_objects();
-
-	for (Py_ssize_t i = 0; all != NULL && i < PyList_GET_SIZE(all); i++) {
-		PyObject *o = PyList_GET_ITEM(all, i);
-
-#if GUARD_GETITEM
-		if (PyFunction_Check(o))
-			version_above_16_bits(o);
-#endif
-		if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
-			continue;
-#if GUARD_INIT
-		alloc_not_generic((PyTypeObject *)o);
-#endif
-		if (((PyHeapTypeObject *)o)->_spec_cache.getitem != NULL ||
-		    cache_init((PyHeapTypeObject *)o) != NULL)
-			cached_add(o);
-	}
-	Py_XDECREF(all);
+	each_object(met_at_start);
 #endif
 }
 
@@ -458,25 +487,7 @@ static void guard_start(void)
 static void guard_check(void)
 {
 #if WATCH_SPEC_CACHE
-	PyObject *all = all_objects();
-
-	for (Py_ssize_t i = 0; all != NULL && i < PyList_GET_SIZE(all); i++) {
-		PyObject *o = PyList_GET_ITEM(all, i);
-		PyHeapTypeObject *t = (PyHeapTypeObject *)o;
-		PyObject *getitem, *init;
-
-		if (!PyType_Check(o) || !(((PyTypeObject *)o)->tp_flags & Py_TPFLAGS_HEAPTYPE))
-			continue;
-		getitem = t->_spec_cache.getitem;
-		init = cache_init(t);
-		if (cached_before(o, getitem, init))
-			continue;
-		if (getitem != NULL && PyFunction_Check(getitem))
-			slipped_add("BINARY_SUBSCR_GETITEM", getitem);
-		if (init != NULL && PyFunction_Check(init))
-			slipped_add("CALL_ALLOC_AND_ENTER_INIT", init);
-	}
-	Py_XDECREF(all);
+	each_object(slipped_in);
 #endif
 }
 
