@@ -26,6 +26,7 @@ the remainder.
 """
 
 import fnmatch
+import gzip
 import html
 import json
 import math
@@ -330,9 +331,9 @@ def as_json(node):
 
 
 def read_folded(path):
-    """[(frames, count)] of a folded-stacks file."""
+    """[(frames, count)] of a folded-stacks file (gzip-compressed: .gz)."""
     out = []
-    with open(path) as f:
+    with (gzip.open(path, "rt") if path.endswith(".gz") else open(path)) as f:
         for line in f:
             stack, _, n = line.rstrip("\n").rpartition(" ")
             if stack:
@@ -435,23 +436,36 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
 """
 
 
+# Folded stacks past this size are written gzip-compressed (STEM.folded.gz:
+# zcat it for FlameGraph or inferno).  DHAT's graphs of a --pyframes run
+# reach 130 MB each, whole stacks hundreds of frames deep, which gzip
+# makes 1.7 MB.
+GZIP_FROM = 8 * 1024 * 1024
+
+
 def write(outdir, stem, root, title, unit, notes, display_floor=None, with_folded=True):
-    """STEM.folded (every frame) and STEM.html (pruned under
-    display_floor, the rest shown as such) in outdir; what it wrote."""
+    """STEM.folded (every frame; STEM.folded.gz past GZIP_FROM) and
+    STEM.html (pruned under display_floor, the rest shown as such) in
+    outdir; what it wrote."""
     integral(root)
+    made = []
     if with_folded:
-        with open(os.path.join(outdir, stem + ".folded.tmp"), "w") as f:
-            f.write(folded(root))
-        os.replace(os.path.join(outdir, stem + ".folded.tmp"), os.path.join(outdir, stem + ".folded"))
+        text = folded(root)
+        name = stem + (".folded.gz" if len(text) > GZIP_FROM else ".folded")
+        tmp = os.path.join(outdir, name + ".tmp")
+        with (gzip.open(tmp, "wt") if name.endswith(".gz") else open(tmp, "w")) as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(outdir, name))
+        made.append(name)
     shown = root
     if display_floor is None:
         display_floor = root.value / 5000.0
     if display_floor > 0:
         shown = prune(root, display_floor)
         notes = notes + ["Frames under {:,} {} (1/5,000 of the total) are folded into "
-                         "\"[N smaller frames]\" here; STEM.folded has them all.".format(
-                             int(math.ceil(display_floor)), unit).replace("STEM", stem)]
+                         "\"[N smaller frames]\" here; {} has them all.".format(
+                             int(math.ceil(display_floor)), unit, made[0] if made else "the profile")]
     with open(os.path.join(outdir, stem + ".html.tmp"), "w") as f:
         f.write(page(shown, title, unit, notes))
     os.replace(os.path.join(outdir, stem + ".html.tmp"), os.path.join(outdir, stem + ".html"))
-    return [stem + ".html", stem + ".folded"]
+    return [stem + ".html"] + made
