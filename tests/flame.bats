@@ -41,7 +41,7 @@ incl() {
 
 @test "massif: the peak's graph totals the peak snapshot, and each function holds its known bytes (within 1 %)" {
 	f=$R/massif/flame
-	[ -s "$f/index.html" ] && [ -s "$f/peak.html" ] && [ -s "$f/peak.python.html" ]
+	for p in index.html peak.html peak.python.html; do [ -s "$f/$p" ] || { echo "no $p" >&2; return 1; }; done
 	peak=$(awk -F= '/^mem_heap_B=/ { h = $2 } /^heap_tree=peak/ { print h; exit }' "$R/massif/massif.out")
 	equals "$peak" "$(sum "$f/peak.folded")"
 	equals "$peak" "$(sum "$f/peak.python.folded")"
