@@ -1,10 +1,12 @@
 """Flame graphs of the tools' profiles: the trees, their folded stacks, and
 one self-contained HTML file a graph (d3-flame-graph, vendor/flamegraph/).
 
-A graph is a tree of frames, the outermost (the program's entry) at the
-bottom; a frame's figure is inclusive: its own and its callees'.  Where
-the trees come from:
-  Massif    a detailed snapshot's allocation tree, turned the other way up
+A graph is a tree of frames, drawn as an icicle: the outermost (the
+program's entry) at the top, each callee below its caller -- Python's
+stacks run a hundred frames deep, and the page opens on their roots.  A
+frame's figure is inclusive: its own and its callees'.  Where the trees
+come from:
+  Massif    a detailed snapshot's allocation tree, turned the other way
             (Massif's root is the allocator, its leaves the entry points):
             exact, to the snapshot's threshold, whose folded remainder is a
             frame of its own ("[N places below Massif's threshold]").
@@ -411,7 +413,7 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
   var chart = flamegraph.default()
     .width(Math.max(800, window.innerWidth - 30))
     .cellHeight(18).minFrameSize(0).transitionDuration(0)
-    .sort(true).title("").selfValue(false)
+    .sort(true).title("").selfValue(false).inverted(true)
     .setLabelHandler(label)
     .setDetailsElement(document.getElementById("details"));
   if (differential) chart.setColorMapper(flamegraph.colorMapper.differentialColorMapper);
