@@ -106,7 +106,8 @@ class Report:
                "(PyRun 83.4 %), so its `Py_Finalize` has no column here, where the runner "
                "counts the snippet only: its share is in the table above, from `make "
                "callgrind-all`'s finalize part. — : not in the part (inlined, or "
-               "below callgrind_annotate's 99 % threshold).", "")
+               "past callgrind_annotate's cut-off, which lists functions until 99 % of the part's "
+               "total is shown).", "")
         for b in self.res.benches("py-range"):
             try:
                 parts = self.res.inclusive(b)
