@@ -543,7 +543,7 @@ def t99(res):
 
 def t99_why(res, m):
     b = rel_stringio(res, "walltime")
-    return ("{:g}× fewer bytes ({} B chunks against 1 MB; 100 GB would not fit here), the writes alone (the seed "
+    return ("{:.0f}× fewer bytes ({} B chunks against 1 MB; 100 GB would not fit here), the writes alone (the seed "
             "timed the whole process), and nothing is copied: the accumulator keeps references "
             "(Python {})".format(
                 99e9 / (joined(res, b, "walltime") - res.chunk(b, "walltime")), group(res.chunk(b, "walltime")),
