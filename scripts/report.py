@@ -336,9 +336,11 @@ class Report:
         self.w("## Flame graphs", "",
                "Every Callgrind, Massif and DHAT result holds flame graphs in its `flame/` folder: one "
                "HTML page a graph, which opens offline in any browser (click to zoom, hover for figures), "
-               "and its folded stacks. Callgrind's: inclusive Ir by call path, a phase a tower (paths "
-               "below a phase's first level derived from caller → callee pairs); Massif's: the heap at "
-               "its peak snapshot, by stack.", "")
+               "and its folded stacks, the same as text (`frame;frame COUNT` a line). A frame is as wide "
+               "as its inclusive figure (its own and its callees'), the program's entry at the top. "
+               "Callgrind's: Ir by call path, one tower per phase; exact for a phase's direct callees, "
+               "estimated below them from caller → callee pairs. Massif's: the heap at its peak snapshot, "
+               "by stack (Massif's time is counted in bytes allocated).", "")
         shots = shutil.which("chromium") is not None
         for b, tool, page in pages:
             html = self.res.path(b, tool, os.path.join("flame", page))
@@ -355,7 +357,10 @@ class Report:
             else:
                 name = "flame-{}-{}.png".format(b.replace("@", "-"), tool)
                 os.replace(made[0], os.path.join(self.images, name))
-                self.image(name, "Flame graph: {} {}, {}".format(b, tool, r.stdout.split(": ", 1)[1].strip()))
+                figure = r.stdout.split(": ", 1)[1].split(" (", 1)[0]
+                self.image(name, "{} {} ({}): {}".format(
+                    b, tool, "Ir by call path" if tool == "callgrind" else "the heap at the peak snapshot",
+                    figure))
             shutil.rmtree(tmp, ignore_errors=True)
         if not shots:
             self.w("(Chromium not found: the pages are linked, not photographed; apt-get install chromium.)", "")
