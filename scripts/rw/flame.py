@@ -239,7 +239,9 @@ def python_view(stacks):
         if not py:
             # A remainder (Massif's threshold, a pruned branch) is not known
             # to have no Python function: it keeps its own name.
-            py = [f for f in frames[-1:] if "below Massif's threshold" in f] or [NO_PYTHON]
+            # (Massif's remainder is the outermost frame Massif kept of
+            # such a stack: turned over, it comes first.)
+            py = [f for f in frames if "below Massif's threshold" in f][:1] or [NO_PYTHON]
         out.append((tower + py, value))
     return out
 
