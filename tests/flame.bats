@@ -50,6 +50,9 @@ incl() {
 	# main holds both; and the C view has them too, under the allocator's callers
 	between 8911960 "$(incl "$f/peak.python.folded" 'py:main (')" 9092000
 	between 2970980 "$(incl "$f/peak.folded" 'py:alloc_a (')" 3031000
+	# Massif's remainder under its threshold keeps its name in the Python
+	# view: its Python function is not known, not absent
+	grep -q "^\[[0-9]* places below Massif's threshold\] " "$f/peak.python.folded"
 	# each phase's end has its graph, totalling its snapshot
 	for s in "$R"/massif/snapshot.*; do
 		k=${s##*/snapshot.}
