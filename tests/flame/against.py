@@ -1,6 +1,8 @@
-"""against.py REF.tsv FOLDED N: the N functions of the program's package
-holding the most bytes in the reference (tests/real/peakref.py), each
-against the inclusive bytes a flame graph's folded stacks give it."""
+"""against.py REF.tsv FOLDED N PART: the N functions whose file's path
+holds PART (the program's package, "/docutils/") holding the most bytes
+in the reference (tests/real/peakref.py), each against the inclusive
+bytes a flame graph's folded stacks give it.  Exit 1 if one of them is
+more than 5 % away from the reference."""
 
 import sys
 
@@ -15,7 +17,7 @@ def inclusive(path):
     return out
 
 
-def main(ref_path, folded, n):
+def main(ref_path, folded, n, part):
     ref = {}
     with open(ref_path) as f:
         for line in f:
@@ -25,14 +27,15 @@ def main(ref_path, folded, n):
             k, v = line.rstrip("\n").split("\t")
             ref[k] = int(v)
     ours = inclusive(folded)
-    top = [k for k in sorted(ref, key=lambda k: -ref[k]) if "/docutils/" in k][:n]
+    top = [k for k in sorted(ref, key=lambda k: -ref[k]) if part in k][:n]
     ok = 0
     for k in top:
         d = (ours.get(k, 0) - ref[k]) / ref[k] * 100
         ok += abs(d) <= 5
         print("{:>12,} {:>12,} {:+6.2f} %  {}".format(ref[k], ours.get(k, 0), d, k))
     print("within 5 %: {} of {}".format(ok, len(top)))
+    return 0 if top and ok == len(top) else 1
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    sys.exit(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]))

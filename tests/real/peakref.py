@@ -1,35 +1,61 @@
 """peakref.py OUT.tsv (-m MODULE | SCRIPT) [ARG...]: the reference for the
 heap at a program's peak, by Python function, from tracemalloc alone.
 
-The program runs twice, each time in a fresh python: once to learn its
-peak (tracemalloc's traced peak), then again with a snapshot taken the
-first time the traced heap comes within 0.2 % of that peak, and again
-each time it passes the last snapshot (checked at every Python call and
-return, through sys.setprofile).  OUT.tsv gets, for each Python function
-named as rangewall names it ("py:QUALNAME (FILE:FIRSTLINE)"), the bytes
-allocated with it on the stack and live in that snapshot, each block
-once however often the function is on its stack.  Python 3.11+ (the
-code objects' qualified names)."""
+The program runs twice, each time in a fresh python started as
+`python -X tracemalloc=1000 -c CODE`, so that tracemalloc traces from
+the interpreter's start and the program finds sys.modules as `python -m
+MODULE` (or `python SCRIPT`) leaves it: CODE imports only _tracemalloc
+(built in) and runpy (which -m imports too).  A module the reference
+imported first would be charged to nobody here and to the program's
+import under Valgrind.  The first run learns the peak (tracemalloc's
+traced peak); the second takes the traces the first time the traced
+heap comes within 0.2 % of that peak, and again each time it passes the
+last (checked at every Python call and return, through sys.setprofile).
+Run it as rangewall runs the program (PYTHONMALLOC=malloc for DHAT,
+PYTHONHASHSEED=0): the same allocations then happen in both.
+
+OUT.tsv gets, for each Python function named as rangewall names it
+("py:QUALNAME (FILE:FIRSTLINE)"), the bytes allocated with it on the
+stack and live in those traces, each block once however often the
+function is on its stack.  Python 3.11+ (the code objects' qualified
+names)."""
 
 import os
 import subprocess
 import sys
-import tracemalloc
 
 NFRAMES = 1000
 
-
-def run_program(argv):
-    import runpy
-    sys.argv = argv[1:] if argv[0] == "-m" else argv[:]
-    try:
-        if argv[0] == "-m":
-            sys.argv[0] = argv[1]
-            runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
-        else:
-            runpy.run_path(argv[0], run_name="__main__")
-    except SystemExit:
-        pass
+# Runs in the measured python: nothing imported before the program but
+# what `python -m` imports itself.  The traces are pickled after the
+# program ends.
+PASS = r"""
+import sys, _tracemalloc, runpy
+target, out, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+state = [0, None]
+def prof(frame, event, arg):
+    cur = _tracemalloc.get_traced_memory()[0]
+    if target and cur >= target * 0.998 and cur > state[0]:
+        state[0], state[1] = cur, _tracemalloc._get_traces()
+if argv[0] == "-m":
+    sys.argv = argv[1:]
+    run = lambda: runpy._run_module_as_main(argv[1], alter_argv=True)
+else:
+    sys.argv = argv
+    run = lambda: runpy.run_path(argv[0], run_name="__main__")
+sys.setprofile(prof)
+try:
+    run()
+except SystemExit:
+    pass
+finally:
+    sys.setprofile(None)
+peak = _tracemalloc.get_traced_memory()[1]
+_tracemalloc.stop()
+import pickle
+with open(out, "wb") as f:
+    pickle.dump((peak, state[0], state[1]), f)
+"""
 
 
 def functions_of(filename, cache={}):
@@ -54,53 +80,41 @@ def functions_of(filename, cache={}):
     return lines
 
 
-def by_function(snapshot):
+def by_function(traces):
+    """{function: bytes} from _tracemalloc's raw traces, (domain, size,
+    ((file, line), ...) innermost first, total frames)."""
     out = {}
-    for t in snapshot.traces:
+    for t in traces:
         seen = set()
-        for fr in t.traceback:
-            q = functions_of(fr.filename).get(fr.lineno)
+        for filename, lineno in t[2]:
+            q = functions_of(filename).get(lineno)
             if q is None:
                 continue
-            key = "py:{} ({}:{})".format(q[0], fr.filename, q[1])
+            key = "py:{} ({}:{})".format(q[0], filename, q[1])
             if key not in seen:
                 seen.add(key)
-                out[key] = out.get(key, 0) + t.size
+                out[key] = out.get(key, 0) + t[1]
     return out
 
 
+def run_pass(target, out, argv):
+    cmd = [sys.executable, "-X", "tracemalloc={}".format(NFRAMES), "-c", PASS, str(target), out] + argv
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    import pickle
+    with open(out, "rb") as f:
+        return pickle.load(f)
+
+
 def main():
-    if sys.argv[1] == "--pass":
-        target, out, argv = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-        tracemalloc.start(NFRAMES)
-        state = {"at": 0, "snap": None}
-
-        def prof(frame, event, arg):
-            cur = tracemalloc.get_traced_memory()[0]
-            if target and cur >= target * 0.998 and cur > state["at"]:
-                sys.setprofile(None)
-                state["snap"], state["at"] = tracemalloc.take_snapshot(), cur
-                sys.setprofile(prof)
-
-        sys.setprofile(prof)
-        try:
-            run_program(argv)
-        finally:
-            sys.setprofile(None)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        with open(out, "w") as f:
-            f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, state["at"]))
-            if state["snap"] is not None:
-                for k, v in sorted(by_function(state["snap"]).items(), key=lambda x: -x[1]):
-                    f.write("{}\t{}\n".format(k, v))
-        return 0
     out, argv = sys.argv[1], sys.argv[2:]
-    me = os.path.abspath(__file__)
-    subprocess.run([sys.executable, me, "--pass", "0", out] + argv, check=True, stdout=subprocess.DEVNULL)
-    with open(out) as f:
-        peak = int(f.readline().split("\t")[1])
-    subprocess.run([sys.executable, me, "--pass", str(peak), out] + argv, check=True, stdout=subprocess.DEVNULL)
+    peak = run_pass(0, out + ".pickle", argv)[0]
+    _, at, traces = run_pass(peak, out + ".pickle", argv)
+    os.unlink(out + ".pickle")
+    with open(out, "w") as f:
+        f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, at))
+        if traces is not None:
+            for k, v in sorted(by_function(traces).items(), key=lambda x: -x[1]):
+                f.write("{}\t{}\n".format(k, v))
     return 0
 
 
