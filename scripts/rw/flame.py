@@ -12,11 +12,13 @@ come from:
             frame of its own ("[N places below Massif's threshold]").
   DHAT      each allocation point's stack: total bytes, total blocks.
   Callgrind inclusive Ir by call path, derived: Callgrind counts caller ->
-            callee pairs, not stacks, so a function's cost on a path is its
-            inclusive cost times the share of its callers' calls that come
-            from that path.  Exact at the first level; deeper, an estimate.
-            A function already on the path is not descended into again
-            (a cycle is cut: its cost stays in the outer call).  Callgrind
+            callee pairs, not stacks, so a function's cost on a path is
+            split between its own code and its callees as its pairs split
+            its cost over the whole part.  Exact at the first level; deeper,
+            an estimate.  A function already on the path is not descended
+            into again (a cycle is cut: its cost stays in the outer call),
+            and a callee's pair counts without what the callee spent
+            calling back into the path.  Callgrind
             names a recursion's second level f'2 (--separate-recs=2), a
             function of its own, shown as f again above the first.
 The Python view charges each C function's cost to the innermost Python
@@ -190,13 +192,23 @@ def callgrind_stacks(part, floor):
     rest = part.total - sum(t[1] for t in todo)
     while todo:
         fn, value, path, on_path = todo.pop()
-        total = incl.get(fn, 0)
-        share = value / total if total else 0.0
-        kids = [(g, ir * share) for g, ir in callees.get(fn, []) if ir > 0 and g not in on_path]
-        ksum = sum(v for _, v in kids)
-        if ksum > value:        # calls that began before the part did
-            kids = [(g, v * value / ksum) for g, v in kids]
-        kids = [(g, int(v)) for g, v in kids]
+        # fn's figure split between its own Ir and its callees', as
+        # Callgrind's pairs split fn's Ir over the part.  A callee's pair
+        # counts without what it spent calling back into the path
+        # (recursion, or a call that began before the part did): that cost
+        # is already the outer call's.
+        kids = []
+        for g, ir in callees.get(fn, []):
+            if ir <= 0 or g in on_path:
+                continue
+            g_all = self_cost.get(g, 0) + calls_out.get(g, 0)
+            back = sum(v for h, v in callees.get(g, []) if h in on_path or h == g)
+            w = ir * (g_all - back) / g_all if g_all > back else (ir if g_all == 0 else 0)
+            if w > 0:
+                kids.append((g, w))
+        base = self_cost.get(fn, 0) + sum(w for _, w in kids)
+        share = value / base if base else 0.0
+        kids = [(g, int(w * share)) for g, w in kids]
         ksum = sum(v for _, v in kids)
         pruned, npruned = 0, 0
         for g, v in kids:
