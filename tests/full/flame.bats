@@ -5,8 +5,9 @@
 # blocks of 100,033 B under alloc_a), the root frame shows the profile's
 # total and a known Python function the profile's figure for it; each is
 # photographed.  And on a real program, Debian's docutils: DHAT's peak
-# graph holds whole stacks, and its top functions hold what tracemalloc
-# gives them at its own peak, within 5 %.
+# graph holds whole stacks; and on docutils and Pygments, DHAT's peak
+# graph gives the top functions what tracemalloc gives them at its own
+# peak, within 5 %.
 
 load ../helper
 bats_require_minimum_version 1.5.0
@@ -20,9 +21,43 @@ setup_file() {
 	for t in callgrind massif dhat; do
 		"$RW" "$t" --python "$REL" --pyframes -o "$RESULTS" known.py >&3 2>&1 || return 1
 	done
-	[ -d /usr/lib/python3/dist-packages/docutils ] || return 0
-	mkdir -p "$W/doc" && cp "$ROOT"/tests/real/sample.rst "$W/doc/" && cd "$W/doc" || return 1
-	"$RW" dhat --python "$REL" --pyframes --clean-env -o r -m docutils sample.rst out.html >&3 2>&1
+	# two real programs under DHAT, where Debian's packages are installed
+	mkdir -p "$W/doc" && cp "$ROOT"/tests/real/sample.rst "$ROOT"/tests/real/setprofile.py "$W/doc/" &&
+		cd "$W/doc" || return 1
+	if [ -d /usr/lib/python3/dist-packages/docutils ]; then
+		# shellcheck disable=SC2046 # the arguments are words
+		"$RW" dhat --python "$REL" --pyframes --clean-env -o r -m $(real_args docutils) >&3 2>&1 || return 1
+	fi
+	if [ -d /usr/lib/python3/dist-packages/pygments ]; then
+		# shellcheck disable=SC2046 # the arguments are words
+		"$RW" dhat --python "$REL" --pyframes --clean-env -o r -m $(real_args pygments) >&3 2>&1 || return 1
+	fi
+}
+
+# real_args PROGRAM: the module and arguments a real program runs with.
+real_args() {
+	case $1 in
+	docutils) echo "docutils sample.rst out.html" ;;
+	pygments) echo "pygments -l python -f html -O full -o out.html setprofile.py" ;;
+	esac
+}
+
+# against PROGRAM: tracemalloc's heap at its own peak, by function
+# (tests/real/peakref.py, on the same python as rangewall ran it, with
+# --clean-env's environment, DHAT's PYTHONMALLOC=malloc and the hook's
+# hash seed), against DHAT's peak graph, for the program's 10 top
+# functions (tests/flame/against.py): each within 5 %.
+against() {
+	cd "$W/doc" || return 1
+	py=$(awk '/^binary: / { print $2 }' "r/$1@$REL/dhat/context")
+	# shellcheck disable=SC2046 # the arguments are words
+	env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent PYTHONHASHSEED=0 PYTHONMALLOC=malloc \
+		"$py" "$ROOT/tests/real/peakref.py" "$BATS_TEST_TMPDIR/ref.tsv" -m $(real_args "$1" | sed 's/out.html/ref.html/')
+	zcat -f "r/$1@$REL/dhat/flame/"peak.python.folded* >"$BATS_TEST_TMPDIR/ours"
+	run python3 "$ROOT/tests/flame/against.py" "$BATS_TEST_TMPDIR/ref.tsv" "$BATS_TEST_TMPDIR/ours" 10 "/$1/"
+	echo "$output" >&3
+	[ "$status" -eq 0 ]
+	[[ $output == *"within 5 %: 10 of 10"* ]]
 }
 
 # drawn HTML: the page as Chromium rendered it, in $BATS_TEST_TMPDIR/dom.
@@ -95,17 +130,12 @@ shot() {
 
 @test "docutils: DHAT's peak graph gives its 10 top functions the bytes tracemalloc gives them at its peak, within 5 %" {
 	[ -d /usr/lib/python3/dist-packages/docutils ] || skip "python3-docutils missing"
-	cd "$W/doc"
-	# the reference: the same python, as rangewall ran it (--clean-env's
-	# environment, DHAT's PYTHONMALLOC=malloc, the hook's hash seed)
-	py=$(awk '/^binary: / { print $2 }' "r/docutils@$REL/dhat/context")
-	env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent PYTHONHASHSEED=0 PYTHONMALLOC=malloc \
-		"$py" "$ROOT/tests/real/peakref.py" "$BATS_TEST_TMPDIR/ref.tsv" -m docutils sample.rst ref.html
-	zcat -f "r/docutils@$REL/dhat/flame/"peak.python.folded* >"$BATS_TEST_TMPDIR/ours"
-	run python3 "$ROOT/tests/flame/against.py" "$BATS_TEST_TMPDIR/ref.tsv" "$BATS_TEST_TMPDIR/ours" 10 /docutils/
-	echo "$output" >&3
-	[ "$status" -eq 0 ]
-	[[ $output == *"within 5 %: 10 of 10"* ]]
+	against docutils
+}
+
+@test "pygments: DHAT's peak graph gives its 10 top functions the bytes tracemalloc gives them at its peak, within 5 %" {
+	[ -d /usr/lib/python3/dist-packages/pygments ] || skip "python3-pygments missing"
+	against pygments
 }
 
 @test "docutils: --pyframes leaves Massif's heap at the end of main as it was, within 0.5 %" {

@@ -7,17 +7,25 @@ the interpreter's start and the program finds sys.modules as `python -m
 MODULE` (or `python SCRIPT`) leaves it: CODE imports only _tracemalloc
 (built in) and runpy (which -m imports too).  A module the reference
 imported first would be charged to nobody here and to the program's
-import under Valgrind.  The first run learns the peak (tracemalloc's
-traced peak); the second takes the traces the first time the traced
-heap comes within 0.2 % of that peak, and again each time it passes the
-last (checked at every Python call and return, through sys.setprofile).
+import under Valgrind.  The traced heap is read at every call and return, Python's and C's
+(sys.setprofile), and at every line (sys.settrace).  The first run
+learns tracemalloc's peak and the event at which the heap read was
+largest; the second takes the traces at that event, and nowhere else
+(a snapshot makes objects, and so moves the garbage collector's next
+collection: the heap after it is no longer the program's).  That heap
+is a little under a peak reached inside a C function and gone before
+it returned; OUT.tsv's first lines give both.
 Run it as rangewall runs the program (PYTHONMALLOC=malloc for DHAT,
 PYTHONHASHSEED=0): the same allocations then happen in both.
 
 OUT.tsv gets, for each Python function named as rangewall names it
 ("py:QUALNAME (FILE:FIRSTLINE)"), the bytes allocated with it on the
 stack and live in those traces, each block once however often the
-function is on its stack.  Python 3.11+ (the code objects' qualified
+function is on its stack.  A frame is a file and a line, and a line can
+belong to two code objects, a function and the comprehension or lambda
+written on it: the line's outermost code object, unless the frames
+outside it are at the same line too (the function that ran the
+comprehension there).  Python 3.11+ (the code objects' qualified
 names)."""
 
 import os
@@ -25,18 +33,23 @@ import subprocess
 import sys
 
 NFRAMES = 1000
+NEVER = 999999999       # an event the first run does not reach
 
 # Runs in the measured python: nothing imported before the program but
 # what `python -m` imports itself.  The traces are pickled after the
 # program ends.
 PASS = r"""
 import sys, _tracemalloc, runpy
-target, out, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-state = [0, None]
+at, out, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+state = [0, 0, 0, None, 0]    # events seen, the largest heap at one, its event, traces, the heap then
 def prof(frame, event, arg):
     cur = _tracemalloc.get_traced_memory()[0]
-    if target and cur >= target * 0.998 and cur > state[0]:
-        state[0], state[1] = cur, _tracemalloc._get_traces()
+    state[0] += 1
+    if cur > state[1]:
+        state[1], state[2] = cur, state[0]
+    if state[0] == at:
+        state[3], state[4] = _tracemalloc._get_traces(), cur
+    return prof
 if argv[0] == "-m":
     sys.argv = argv[1:]
     run = lambda: runpy._run_module_as_main(argv[1], alter_argv=True)
@@ -44,23 +57,25 @@ else:
     sys.argv = argv
     run = lambda: runpy.run_path(argv[0], run_name="__main__")
 sys.setprofile(prof)
+sys.settrace(prof)
 try:
     run()
 except SystemExit:
     pass
 finally:
+    sys.settrace(None)
     sys.setprofile(None)
 peak = _tracemalloc.get_traced_memory()[1]
 _tracemalloc.stop()
 import pickle
 with open(out, "wb") as f:
-    pickle.dump((peak, state[0], state[1]), f)
+    pickle.dump((peak, state[1], state[2], state[3], state[4]), f)
 """
 
 
 def functions_of(filename, cache={}):
-    """{line: (qualname, first line)} for the code objects compiled from
-    FILE: each line to the innermost function it belongs to."""
+    """{line: [(qualname, first line), ...]} for the code objects compiled
+    from FILE: the code objects each line belongs to, outermost first."""
     if filename in cache:
         return cache[filename]
     lines = {}
@@ -70,11 +85,10 @@ def functions_of(filename, cache={}):
     except (OSError, SyntaxError, ValueError):
         code = None
     todo = [code] if code else []
-    while todo:
-        c = todo.pop()
-        for _, _, line in c.co_lines():
-            if line is not None:
-                lines[line] = (c.co_qualname, c.co_firstlineno)
+    while todo:             # outer code objects before those inside them
+        c = todo.pop(0)
+        for line in sorted({ln for _, _, ln in c.co_lines() if ln is not None}):
+            lines.setdefault(line, []).append((c.co_qualname, c.co_firstlineno))
         todo += [k for k in c.co_consts if hasattr(k, "co_lines")]
     cache[filename] = lines
     return lines
@@ -85,20 +99,25 @@ def by_function(traces):
     ((file, line), ...) innermost first, total frames)."""
     out = {}
     for t in traces:
-        seen = set()
-        for filename, lineno in t[2]:
+        tb, seen = t[2], set()
+        for i, (filename, lineno) in enumerate(tb):
             q = functions_of(filename).get(lineno)
-            if q is None:
+            if not q:
                 continue
-            key = "py:{} ({}:{})".format(q[0], filename, q[1])
+            outside = 0     # the frames just outside this one at its line
+            while i + 1 + outside < len(tb) and tb[i + 1 + outside] == (filename, lineno):
+                outside += 1
+            name, first = q[min(outside, len(q) - 1)]
+            key = "py:{} ({}:{})".format(name, filename, first)
             if key not in seen:
                 seen.add(key)
                 out[key] = out.get(key, 0) + t[1]
     return out
 
 
-def run_pass(target, out, argv):
-    cmd = [sys.executable, "-X", "tracemalloc={}".format(NFRAMES), "-c", PASS, str(target), out] + argv
+def run_pass(at, out, argv):
+    # the same allocations in both runs: AT as wide, and as large an int
+    cmd = [sys.executable, "-X", "tracemalloc={}".format(NFRAMES), "-c", PASS, "{:09d}".format(at), out] + argv
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     import pickle
     with open(out, "rb") as f:
@@ -107,14 +126,16 @@ def run_pass(target, out, argv):
 
 def main():
     out, argv = sys.argv[1], sys.argv[2:]
-    peak = run_pass(0, out + ".pickle", argv)[0]
-    _, at, traces = run_pass(peak, out + ".pickle", argv)
+    peak, largest, event, _, _ = run_pass(NEVER, out + ".pickle", argv)
+    _, _, _, traces, again = run_pass(event, out + ".pickle", argv)
     os.unlink(out + ".pickle")
+    # (a few hundred bytes move from run to run: addresses differ)
+    if traces is None or abs(again - largest) > largest // 1000:
+        sys.exit("peakref.py: the second run did not repeat the first: {} B at event {}, then {}".format(largest, event, again))
     with open(out, "w") as f:
-        f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, at))
-        if traces is not None:
-            for k, v in sorted(by_function(traces).items(), key=lambda x: -x[1]):
-                f.write("{}\t{}\n".format(k, v))
+        f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, largest))
+        for k, v in sorted(by_function(traces).items(), key=lambda x: -x[1]):
+            f.write("{}\t{}\n".format(k, v))
     return 0
 
 
