@@ -432,6 +432,10 @@ ul {{ margin: 4px 0; font-size: 13px; color: #444; }}
     .setDetailsElement(document.getElementById("details"));
   if (differential) chart.setColorMapper(flamegraph.colorMapper.differentialColorMapper);
   d3.select("#chart").datum(data).call(chart);
+  // Finish the drawing's transitions now rather than on animation frames,
+  // which a headless browser's screenshot need not wait for (one showed
+  // every frame at a tenth of its width).
+  for (var i = 0; i < 4; i++) d3.timerFlush();
   function search() {{
     var t = document.getElementById("term").value;
     chart.search(t);
