@@ -338,8 +338,8 @@ class Report:
                "HTML page a graph, which opens offline in any browser (click to zoom, hover for figures), "
                "and its folded stacks, the same as text (`frame;frame COUNT` a line). A frame is as wide "
                "as its inclusive figure (its own and its callees'), the program's entry at the top. "
-               "Callgrind's: Ir by call path, one tower per phase; exact for a phase's direct callees, "
-               "estimated below them from caller → callee pairs. Massif's: the heap at its peak snapshot, "
+               "Callgrind's: Ir by call path, one tower per phase; exact at the top of each tower, "
+               "estimated below it from caller → callee pairs. Massif's: the heap at its peak snapshot, "
                "by stack (Massif's time is counted in bytes allocated).", "")
         shots = shutil.which("chromium") is not None
         for b, tool, page in pages:

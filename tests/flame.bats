@@ -71,7 +71,7 @@ incl() {
 	[ -n "$want" ]
 	equals "$want" "$(incl "$f/ir.python.folded" 'py:main (')"
 	# the graph says its paths are derived
-	grep -q 'derived deeper' "$f/ir.html"
+	grep -q 'derived below' "$f/ir.html"
 }
 
 @test "dhat: bytes and blocks total DHAT's, the peak's graph holds every byte of the peak, alloc_a's within 1 %" {

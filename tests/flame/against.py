@@ -1,8 +1,11 @@
 """against.py REF.tsv FOLDED N PART: the N functions whose file's path
 holds PART (the program's package, "/docutils/") holding the most bytes
 in the reference (tests/real/peakref.py), each against the inclusive
-bytes a flame graph's folded stacks give it.  Exit 1 if one of them is
-more than 5 % away from the reference."""
+bytes a flame graph's folded stacks give it.  FOLDED: a Python view's
+folded stacks, uncompressed (the names are the reference's, py:...).
+Prints "within 5 %: K of M" (M: N, or fewer if the reference holds
+fewer); exit 1 if one of them is more than 5 % away from the reference,
+or none was found."""
 
 import sys
 

@@ -1,31 +1,39 @@
-"""peakref.py OUT.tsv (-m MODULE | SCRIPT) [ARG...]: the reference for the
-heap at a program's peak, by Python function, from tracemalloc alone.
+"""peakref.py OUT.tsv -m MODULE [ARG...]: the reference for the heap at a
+program's peak, by Python function, from tracemalloc alone.
 
-The program runs twice, each time in a fresh python started as
-`python -X tracemalloc=1000 -c CODE`, so that tracemalloc traces from
-the interpreter's start and the program finds sys.modules as `python -m
-MODULE` (or `python SCRIPT`) leaves it: CODE imports only _tracemalloc
-(built in) and runpy (which -m imports too).  A module the reference
-imported first would be charged to nobody here and to the program's
-import under Valgrind.  The traced heap is read at every call and return, Python's and C's
-(sys.setprofile), and at every line (sys.settrace).  The first run
-learns tracemalloc's peak and the event at which the heap read was
-largest; the second takes the traces at that event, and nowhere else
-(a snapshot makes objects, and so moves the garbage collector's next
-collection: the heap after it is no longer the program's).  That heap
-is a little under a peak reached inside a C function and gone before
-it returned; OUT.tsv's first lines give both.
-Run it as rangewall runs the program (PYTHONMALLOC=malloc for DHAT,
-PYTHONHASHSEED=0): the same allocations then happen in both.
+The program runs twice, each time in a fresh python started as `python
+-X tracemalloc=1000 -c CODE`: tracemalloc traces from the interpreter's
+start, and CODE imports only _tracemalloc (built in) and runpy (which
+`python -m` imports too), so that the program finds sys.modules as
+`python -m MODULE` leaves it.  (Had this script imported a module the
+program imports too, that module's bytes would belong to no function
+of the program here, and to the program's import under Valgrind.)  A
+SCRIPT instead of -m MODULE runs through runpy.run_path: runpy imported
+first, and the script's folder not put at the head of sys.path.
 
-OUT.tsv gets, for each Python function named as rangewall names it
+The traced heap is read at every call and return, of Python functions
+and of builtins (sys.setprofile), and at every line (sys.settrace), in
+the main thread.  The first run learns tracemalloc's peak and the event
+at which the heap read was largest; the second takes the traces at that
+event, and nowhere else (a snapshot makes objects, and so moves the
+garbage collector's next collection: the heap after it is no longer the
+program's).  That heap is under the peak when the peak fell between two
+events (inside a builtin, or within one line); OUT.tsv's first lines
+give both, "#peak" and "#snapshot" (the heap as the traces were taken).
+The caller sets PYTHONMALLOC=malloc and PYTHONHASHSEED=0, as rangewall's
+DHAT run has them, so that this run and the one under Valgrind allocate
+alike.
+
+OUT.tsv then gets, for each Python function named as rangewall names it
 ("py:QUALNAME (FILE:FIRSTLINE)"), the bytes allocated with it on the
 stack and live in those traces, each block once however often the
-function is on its stack.  A frame is a file and a line, and a line can
-belong to two code objects, a function and the comprehension or lambda
-written on it: the line's outermost code object, unless the frames
-outside it are at the same line too (the function that ran the
-comprehension there).  Python 3.11+ (the code objects' qualified
+function is on its stack.  Frames of frozen modules (importlib's,
+runpy's) and of files not readable as source are left out.  A frame is
+a file and a line, and a line can belong to several code objects, a
+function and the comprehension or lambda written on it: the frame is
+the K-th of them, outermost first, where K is the number of frames just
+outside it at the same file and line (the function that ran the
+comprehension there is one).  Python 3.11+ (the code objects' qualified
 names)."""
 
 import os
@@ -129,11 +137,12 @@ def main():
     peak, largest, event, _, _ = run_pass(NEVER, out + ".pickle", argv)
     _, _, _, traces, again = run_pass(event, out + ".pickle", argv)
     os.unlink(out + ".pickle")
-    # (a few hundred bytes move from run to run: addresses differ)
+    # (about 250 B moved from run to run on Pygments' 5 MB, the event
+    # the same: objects' addresses differ; 0.1 % is allowed)
     if traces is None or abs(again - largest) > largest // 1000:
         sys.exit("peakref.py: the second run did not repeat the first: {} B at event {}, then {}".format(largest, event, again))
     with open(out, "w") as f:
-        f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, largest))
+        f.write("#peak\t{}\n#snapshot\t{}\n".format(peak, again))
         for k, v in sorted(by_function(traces).items(), key=lambda x: -x[1]):
             f.write("{}\t{}\n".format(k, v))
     return 0
