@@ -15,13 +15,13 @@ come from:
             callee pairs, not stacks, so a function's cost on a path is
             split between its own code and its callees as its pairs split
             its cost over the whole part.  Exact at the top (the part's
-            roots and their callees); below, an estimate.  A function already on the path is not descended
-            into again (a cycle is cut: its cost stays in the outer call),
-            and a callee's pair counts without what the callee spent
-            calling back into the path.  Callgrind
-            names a recursion's second level f'2 (--separate-recs=2), a
-            function of its own, followed, and shown as f again under the
-            first.
+            roots and their callees); below, an estimate.  A function
+            already on the path is not descended into again (a cycle is
+            cut: its cost stays in the outer call), and a callee's pair
+            counts without what the callee spent calling back into the
+            path.  Callgrind names a recursion's second level f'2
+            (--separate-recs=2), a function of its own, followed, and shown
+            as f again under the first.
 The Python view charges each C function's cost to the innermost Python
 function (py:NAME (FILE:LINE), the runner's --pyframes) on its stack.
 
