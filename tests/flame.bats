@@ -156,21 +156,6 @@ PY
 	equals "$want" "$(incl "$r/flame/ir.python.folded" 'py:run (')"
 }
 
-@test "callgrind: a module run with -m: the call under way as counting began is counted once; runpy's holds its inclusive Ir" {
-	# Counting begins inside runpy's call, and Callgrind records a pair
-	# back to the C function that made it: followed as a callee, it had
-	# taken half the phase's Ir from every Python function (-50.00 %).
-	d=$BATS_TEST_TMPDIR/m
-	mkdir -p "$d" && cp "$ROOT/tests/flame/known.py" "$d/"
-	(cd "$d" && "$RW" callgrind --python "$REL" --pyframes -o "$d/r" -m known >/dev/null 2>&1)
-	r=$d/r/known@$REL/callgrind
-	want=$(awk -F'\t' '$3 ~ /:py:_run_module_as_main \(/ { print $4; exit }' "$r/inclusive.tsv")
-	[ -n "$want" ]
-	got=$(incl "$r/flame/ir.python.folded" 'py:_run_module_as_main (')
-	echo "py:_run_module_as_main: $want Ir in inclusive.tsv, $got in the graph" >&3
-	between "$(awk -v a="$want" 'BEGIN { printf "%d", a * 0.999 }')" "$got" "$want"
-}
-
 @test "massif: --pyframes leaves the heap at the end of main as it was, within 0.5 % (modules imported, data held)" {
 	d=$BATS_TEST_TMPDIR/imp
 	mkdir -p "$d" && cp "$ROOT/tests/flame/imports.py" "$d/" && cd "$d"
