@@ -31,6 +31,7 @@ the remainder.
 """
 
 import fnmatch
+import functools
 import gzip
 import html
 import json
@@ -149,6 +150,7 @@ def base_name(fn):
     return re.sub(r"'\d+$", "", fn)
 
 
+@functools.lru_cache(maxsize=None)     # asked again for every path through fn
 def callgrind_label(fn):
     """A Callgrind function name -> a frame name."""
     name = base_name(fn)
@@ -180,6 +182,7 @@ def callgrind_stacks(part, floor):
         callees[a][b] = callees[a].get(b, 0) + ir
     incl = {f: self_cost.get(f, 0) + calls_out.get(f, 0) for f in set(self_cost) | set(calls_out)}
     incl.update(calls_in)
+    by_callee = callees
     callees = {a: sorted(d.items(), key=lambda x: -x[1]) for a, d in callees.items()}
     roots = [f for f in incl if f not in calls_in and incl[f] > 0]
     covered = float(sum(incl[r] for r in roots))
@@ -203,7 +206,11 @@ def callgrind_stacks(part, floor):
             if ir <= 0 or g in on_path:
                 continue
             g_all = self_cost.get(g, 0) + calls_out.get(g, 0)
-            back = sum(v for h, v in callees.get(g, []) if h in on_path or h == g)
+            d = by_callee.get(g, {})
+            if len(d) > len(on_path):
+                back = sum(d.get(h, 0) for h in on_path) + d.get(g, 0)
+            else:
+                back = sum(v for h, v in d.items() if h in on_path or h == g)
             w = ir * (g_all - back) / g_all if g_all > back else (ir if g_all == 0 else 0)
             if w > 0:
                 kids.append((g, w))
