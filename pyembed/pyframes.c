@@ -266,7 +266,11 @@ static void stub_freed(void *stub)
  *     reaches.
  *   - ENTER_INIT wants the class's tp_alloc to be PyType_GenericAlloc: each
  *     class whose __init__ the runner meets gets generic_alloc, which
- *     calls it.
+ *     calls it, and PyType_Modified, which gives the class a new version:
+ *     a call site already specialised for it (3.13 specialises importlib's
+ *     bootstrap while the interpreter starts, before any hook) checks the
+ *     version, no longer finds it, and is specialised again -- past
+ *     ENTER_INIT.
  * The runner meets every function and class alive when the hook starts,
  * the function of every frame the hook evaluates, (3.11) a class body's
  * functions as the body ends, and (3.13) each class as type.__new__
@@ -312,8 +316,10 @@ static PyObject *generic_alloc(PyTypeObject *t, Py_ssize_t n)
 
 static void alloc_not_generic(PyTypeObject *t)
 {
-	if (t->tp_alloc == PyType_GenericAlloc && (t->tp_flags & Py_TPFLAGS_HEAPTYPE))
+	if (t->tp_alloc == PyType_GenericAlloc && (t->tp_flags & Py_TPFLAGS_HEAPTYPE)) {
 		t->tp_alloc = generic_alloc;
+		PyType_Modified(t);
+	}
 }
 
 /*

@@ -164,3 +164,29 @@ inclusive() {
 	grep -q '^pyframes warning: calls NOT exact for py:gi ' "$d/context"
 	printf '%s\n' "$output" | grep -q 'WARNING: calls NOT exact for py:gi '
 }
+
+# 3.13 specialises importlib's bootstrap while the interpreter starts,
+# before any hook: its Class() sites are CALL_ALLOC_AND_ENTER_INIT already.
+# The reference imports nothing first (tests/real/bareprofile.py), or the
+# program's imports of what it had imported would make no calls.  CPython
+# makes one SourceFileLoader more, for __main__, after the program's start
+# (cpython.run_file, where rangewall counts from) and before its first
+# line (where sys.setprofile can start): FileLoader.__init__ once more.
+@test "3.13: importlib's __init__s, specialised at start-up, have the calls sys.setprofile counts" {
+	need_python 3.13
+	cd "$BATS_TEST_TMPDIR"
+	exe=$("$ROOT"/scripts/pythons 3.13 | awk '{ print $4 }')
+	PYTHONHASHSEED=0 "$exe" "$ROOT/tests/real/bareprofile.py" ref.tsv "$ROOT/tests/imports.py" >/dev/null
+	"$RW" callgrind --python 3.13 --pyframes -o out "$ROOT/tests/imports.py" >/dev/null 2>&1
+	d=out/imports@3.13/callgrind
+	for f in 158:_BlockingOnManager 232:_ModuleLock 412:_ModuleLockManager 1180:FileLoader; do
+		line=${f%%:*} name=${f#*:}
+		want=$(awk -F'\t' -v l="$line" '$1 ~ /^<frozen importlib\._bootstrap/ && $2 == l && $3 == "__init__" { print $4 }' ref.tsv)
+		[ "${want:-0}" -ge 10 ] || { echo "the reference saw $name.__init__ (line $line) called ${want:-0} times" >&2; return 1; }
+		[ "$name" != FileLoader ] || want=$((want + 1))
+		got=$(awk -F'\t' -v f=":py:$name.__init__ (<frozen importlib._bootstrap" 'index($3, f) { c += $6 } END { print c + 0 }' "$d/inclusive.tsv")
+		equals "$want" "$got" || { echo "$name.__init__" >&2; return 1; }
+	done
+	run grep -c 'NOT exact' "$d/pyfunctions.txt"
+	equals 0 "$output"
+}
