@@ -113,6 +113,25 @@ static inline void rw_massif_snapshot(const char *name)
 }
 
 /*
+ * The drivers' settings, read now rather than at their first use:
+ * RW_SNAPSHOT_PREFIX (Massif's snapshots) and RW_SYSCALL_MARKS (strace's
+ * marks).  With `hide`, they are then taken out of the environment, so that
+ * the Python program the runner or the hook runs sees its own environment
+ * only.  (glibc's unsetenv keeps the strings themselves: the pointer stays
+ * good.)
+ */
+static inline void rw_take_settings(int hide)
+{
+	rw.snapshot_prefix = getenv("RW_SNAPSHOT_PREFIX");
+	rw.prefix_read = 1;
+	rw.marks = !rw_on_valgrind() && getenv("RW_SYSCALL_MARKS") != NULL;
+	if (hide) {
+		unsetenv("RW_SNAPSHOT_PREFIX");
+		unsetenv("RW_SYSCALL_MARKS");
+	}
+}
+
+/*
  * strace: mark the end of phase `name` in the system-call trace, when the
  * strace driver asked for it (RW_SYSCALL_MARKS): a write to fd -1, which
  * fails (EBADF) and does nothing else.

@@ -68,6 +68,11 @@ void embed_silence(void)
 	rw_silence();
 }
 
+void embed_take_settings(int hide)
+{
+	rw_take_settings(hide);
+}
+
 void embed_snippet_only(void)
 {
 	rw_instrumenting_at_start(0);	/* until the program starts */

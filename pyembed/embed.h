@@ -30,6 +30,9 @@
  *                              leaves by design end first
  *   embed_snippet_only()       say Valgrind runs with --instr-atstart=no
  *   embed_silence()            no Callgrind request from now on (DHAT)
+ *   embed_take_settings(HIDE)  read the drivers' settings (c/rw.h's
+ *                              RW_SNAPSHOT_PREFIX, RW_SYSCALL_MARKS) now;
+ *                              HIDE: take them out of the environment
  *   embed_on_valgrind()        true under Valgrind
  */
 #ifndef RW_EMBED_H
@@ -59,6 +62,7 @@ void embed_finalize(int measure_all);
 void embed_exit(void);
 void embed_snippet_only(void);
 void embed_silence(void);
+void embed_take_settings(int hide);
 int embed_on_valgrind(void);
 
 #endif /* RW_EMBED_H */

@@ -206,6 +206,9 @@ int rangewall_hook_init(void)
 	if (!measure_all)
 		embed_snippet_only();
 
+	/* The drivers' own settings, out of the program's sight (but for its
+	 * children's hooks, with --children). */
+	embed_take_settings(getenv("RANGEWALL_CHILDREN") == NULL);
 	/* What the runner fixes, the environment does not decide. */
 	setenv("PYTHONHASHSEED", "0", 1);
 	unsetenv("PYTHONPERFSUPPORT");

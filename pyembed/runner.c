@@ -25,6 +25,7 @@
 #include <Python.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static const char *executable = RW_PYTHON_EXE;	/* --executable: a venv's python 
 static const char *first_phase = "main";	/* --first-phase */
 static int safe_path;			/* -P: no script folder in sys.path */
 static int measure_all;		/* --measure=all */
+static int keyboard_interrupt;	/* the snippet ended with an uncaught KeyboardInterrupt */
 
 /* ------------------------------------------------------------------------
  * Running the snippet.
@@ -176,6 +178,8 @@ static int run_snippet(const char *path, const char *code, const char *module)
 	}
 	if (PyErr_ExceptionMatches(PyExc_SystemExit))
 		return exit_status();
+	if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt))
+		keyboard_interrupt = 1;
 error:
 	PyErr_Print();
 	return 1;
@@ -375,6 +379,8 @@ int main(int argc, char **argv)
 	}
 	if (code == NULL && path == NULL && module == NULL)
 		cli_usage_error(prog, "no snippet: give SNIPPET.py, -c CODE or -m MODULE (see %s --help)", prog);
+	/* The drivers' own settings, out of the snippet's sight. */
+	embed_take_settings(1);
 	/* What the mode and the runner decide, the environment does not. */
 	unsetenv("PYTHONMALLOC");
 	unsetenv("PYTHONPERFSUPPORT");
@@ -444,6 +450,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: error: --pyframes: cannot write '%s': %s\n", prog,
 			pyframes_map, strerror(errno));
 		return 125;
+	}
+#endif
+#if PY_VERSION_HEX >= 0x03080000
+	/*
+	 * As python 3.8+ ends on an uncaught KeyboardInterrupt (Ctrl-C): killed
+	 * by SIGINT, so that the shell sees it (status 130), not exit 1.
+	 */
+	if (keyboard_interrupt) {
+		fflush(NULL);
+		signal(SIGINT, SIG_DFL);
+		kill(getpid(), SIGINT);
 	}
 #endif
 	return status;

@@ -37,6 +37,11 @@ if [ -n "${RW_USER:-}" ]; then
 	exec 7<&0 8>&1 9>&2
 	RW_DIE_STATUS=125
 fi
+# The signals the program starts with: those rangewall was given
+# (given.sh); the rangewall command read them as it started.
+# shellcheck source=scripts/given.sh
+. "$RW_ROOT/scripts/given.sh"
+[ -n "${RW_SIGNAL_OPTS:-}" ] || rw_given_signals
 # A driver's own defaults (it may set them before sourcing or after):
 RW_ANNOTATE_DEFAULT=${RW_ANNOTATE_DEFAULT:-no}	# -a for c-intlist
 RW_MODE_DEFAULT=${RW_MODE_DEFAULT:-pymalloc}	# -m for py-*
@@ -642,14 +647,20 @@ done
 # rw_fixed_env CMD...: RW_FIXED_CMD, CMD in the fixed environment, as
 # quoted words (eval "set -- $RW_FIXED_CMD").
 rw_fixed_env() {
-	RW_FIXED_CMD="env -i $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS}"
-	for _v in $RW_KEEP_ENV; do
-		eval "[ -z \"\${$_v+x}\" ] || RW_FIXED_CMD=\"\$RW_FIXED_CMD \$(rw_quote \"$_v=\${$_v}\")\""
-	done
+	RW_FIXED_CMD="env -i $RW_SIGNAL_OPTS $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS}$(rw_kept_env)"
 	for _a in "$@"; do RW_FIXED_CMD="$RW_FIXED_CMD $(rw_quote "$_a")"; done
 }
 
+# rw_kept_env: " 'VAR=value'" for each of RW_KEEP_ENV's variables set here.
+rw_kept_env() {
+	for _v in $RW_KEEP_ENV; do
+		eval "[ -z \"\${$_v+x}\" ] || printf ' %s' \"\$(rw_quote \"$_v=\${$_v}\")\""
+	done
+}
+
 rw_run() {
+	# After a Ctrl-C no program starts (walltime's next run, say).
+	[ -z "$RW_INTERRUPTED" ] || return 130
 	# The tool by its full path (the PATH it runs with may not hold it).
 	case $1 in
 	*/*) ;;
@@ -669,10 +680,11 @@ rw_run() {
 	# once (sh runs traps only between commands) and stops the tool too.
 	(cd "${RW_RUN:-$RW_TMP}" && exec "$@") &
 	RW_CHILD=$!
-	wait "$RW_CHILD"
+	RW_STAGE=program
+	rw_wait "$RW_CHILD"
 	_s=$?
-	RW_CHILD=
-	rw_pyrename || return 125
+	RW_CHILD='' RW_STAGE=post
+	rw_pyrename || [ -n "$RW_POST_STOPPED" ] || return 125
 	return "$_s"
 }
 
@@ -736,24 +748,33 @@ rw_run_user() {
 		_env="$_env RANGEWALL_PYTHON=$(rw_quote "$RW_USER_PYVER") RANGEWALL_PYDEBUG=$RW_USER_PYDEBUG"
 		[ -z "${RW_CHILDREN:-}" ] || _env="$_env RANGEWALL_CHILDREN=yes"
 		eval "set -- $_env \"\$@\""
-		[ -n "${RW_CLEAN_ENV:-}" ] || set -- env "$@"
 	fi
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		[ -z "${VIRTUAL_ENV:-}" ] || set -- "VIRTUAL_ENV=$VIRTUAL_ENV" "$@"
 		rw_fixed_env "$@"
 		shift $#
 		eval "set -- $RW_FIXED_CMD"
+	else
+		# The signals as given, and the drivers' own settings (given.sh).
+		eval "set -- env $RW_SIGNAL_OPTS $(rw_kept_env) \"\$@\""
 	fi
 	RW_COMMAND="${RW_COMMAND:+$RW_COMMAND
 }$(for _a in "$@"; do printf '%s ' "$(rw_quote "$_a")"; done | sed 's/ $//')"
+	# The user's environment: as given to rangewall, not this driver's
+	# (given.sh); the context records the command, not its values.
+	[ -n "${RW_CLEAN_ENV:-}" ] || [ -z "${RW_GIVEN_ENV+x}" ] ||
+		set -- env -i "RW_GIVEN_ENV=$RW_GIVEN_ENV" "RW_GIVEN_PWD=$RW_GIVEN_PWD" \
+			/bin/sh -c "$RW_AS_GIVEN" sh "$@"
 	if [ -n "${RW_STDIN_FILE:-}" ]; then	# walltime: the same stdin each run
 		(cd "$RW_USER_CWD" && exec "$@") <"$RW_STDIN_FILE" >&8 2>&9 &
 	else
 		(cd "$RW_USER_CWD" && exec "$@") <&7 >&8 2>&9 &
 	fi
 	RW_CHILD=$!
-	wait "$RW_CHILD"
+	RW_STAGE=program
+	rw_wait "$RW_CHILD"
 	_s=$?
+	RW_STAGE=post
 	if [ -n "${RW_CHILDREN:-}" ]; then	# the program's files: NAME.PID -> NAME
 		for _f in "$RW_RUN"/*".$RW_CHILD" "$RW_RUN"/*".$RW_CHILD".*; do
 			[ -e "$_f" ] || continue
@@ -770,7 +791,7 @@ rw_run_user() {
 	fi
 	RW_COMPILED=$(sed -n 's/^compiled //p' "$_rs")
 	rm -f "$_rs"
-	rw_pyrename || return 125
+	rw_pyrename || [ -n "$RW_POST_STOPPED" ] || return 125
 	return "$_s"
 }
 
@@ -940,9 +961,9 @@ rw_user_context() {
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		echo "environment: env -i $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS} (and VIRTUAL_ENV, $RW_KEEP_ENV where set)"
 	elif [ -n "${RW_USER_HOOK:-}" ]; then
-		echo "environment: the user's, with PYTHONHASHSEED=0 (PYTHONMALLOC and PYTHONPERFSUPPORT removed: the mode decides)"
+		echo "environment: the user's as given to rangewall, with PYTHONHASHSEED=0 (PYTHONMALLOC and PYTHONPERFSUPPORT removed: the mode decides)"
 	else
-		echo "environment: the user's (the runner ignores PYTHONMALLOC, PYTHONHASHSEED, PYTHONPERFSUPPORT)"
+		echo "environment: the user's as given to rangewall (the runner ignores PYTHONMALLOC, PYTHONHASHSEED, PYTHONPERFSUPPORT)"
 	fi
 	if [ -n "${RW_USER_HOOK:-}" ]; then
 		echo "interpreter: the user's own python, $RW_USER_EXE ($(readlink -f "$RW_USER_EXE")), with rangewall's hook preloaded ($RW_BUILD/pyembed/pyhook-$RW_USER_TAG.so)"
@@ -1012,8 +1033,48 @@ rw_cleanup() {
 	[ -z "$RW_RUN" ] || rm -rf "$RW_RUN"
 }
 trap 'rw_cleanup' EXIT
-trap 'rw_cleanup; trap - INT; kill -INT $$' INT
 trap 'rw_cleanup; trap - TERM; kill -TERM $$' TERM
+
+# Ctrl-C sends SIGINT to the whole foreground process group: the program
+# gets it as it would under python (KeyboardInterrupt, its own handlers),
+# and this script waits for the program to end, makes the result from
+# what the tool wrote, and keeps it beside the complete one, as
+# TOOL.interrupted (rw_for_each_bench).  A SIGINT during that
+# post-processing stops it: what was written is kept.  Before a program
+# has started, a SIGINT abandons the run, as it always did.
+#   RW_STAGE        ready: run_one began, no program yet; program: one
+#                   runs (rw_run); post: one has run, none runs now
+#   RW_INTERRUPTED  program or post: where the first SIGINT came
+#   RW_POST_STOPPED a SIGINT came during post-processing: no more of it
+RW_STAGE='' RW_INTERRUPTED='' RW_POST_STOPPED='' RW_TRAPPED=''
+rw_on_int() {
+	case $RW_STAGE in
+	program) RW_INTERRUPTED=${RW_INTERRUPTED:-program} RW_TRAPPED=1 ;;
+	post) RW_INTERRUPTED=${RW_INTERRUPTED:-post} RW_POST_STOPPED=1 ;;
+	*) rw_cleanup; trap - INT; kill -INT $$ ;;	# no program has run yet
+	esac
+}
+trap 'rw_on_int' INT
+
+# rw_wait PID: PID's exit status.  A trapped signal ends sh's wait early
+# (with 130): wait again, until the program itself has ended (sh keeps a
+# job's status for a second wait).
+rw_wait() {
+	while :; do
+		RW_TRAPPED=''
+		wait "$1"
+		_ws=$?
+		[ -n "$RW_TRAPPED" ] || return "$_ws"
+	done
+}
+
+# rw_interrupted_context: the context's lines for an interrupted run.
+rw_interrupted_context() {
+	[ "$RW_INTERRUPTED" != program ] ||
+		echo "interrupted: SIGINT (Ctrl-C) reached the program as it ran; the profile covers it up to its end"
+	[ -z "$RW_POST_STOPPED" ] ||
+		echo "interrupted: SIGINT (Ctrl-C) stopped post-processing; the tool's own files are whole, rangewall's may be missing"
+}
 
 # Progress lines: "[i/k] TOOL BENCH n=N … " as a run starts, the rest as it
 # ends.  Under make -j the drivers share the terminal: whole lines only,
@@ -1068,8 +1129,13 @@ rw_for_each_bench() {
 		fi
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0 RW_PYFRAMES_WARNING=''
-		RW_NOT_STARTED='' RW_COMPILED=''
+		RW_NOT_STARTED='' RW_COMPILED='' RW_STAGE=ready
 		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
+		[ "$RW_STAGE" = ready ] || RW_STAGE=post
+		# A step of the driver's own that a Ctrl-C stopped: the tool's
+		# output is kept as it is.
+		[ "$_fe_s" -eq 0 ] || [ -z "$RW_POST_STOPPED" ] ||
+			[ ! -s "$RW_RUN/${RW_MAIN_OUT:-none}" ] || _fe_s=0
 		# The run's files into the result (rw_bench_cmd's links left out).
 		find "$RW_RUN" -maxdepth 1 -type l -delete
 		find "$RW_RUN" -mindepth 1 -maxdepth 1 -exec mv -t "$RW_TMP" {} + ||
@@ -1077,21 +1143,32 @@ rw_for_each_bench() {
 		rm -rf "$RW_RUN"
 		RW_RUN=
 		if [ "$_fe_s" -eq 0 ]; then
-			rw_context "$RW_TMP/context" "$_fe_b" "$RW_PROGRAM_STATUS"
+			rw_context "$RW_TMP/context" "$_fe_b" "$RW_PROGRAM_STATUS" \
+				${RW_INTERRUPTED:+"$(rw_interrupted_context)"}
 			# The driver's post-processing (RW_POST: a Python script of
 			# scripts/ and its first arguments), which reads the raw files
 			# and the context: its output is the progress line's figure.
-			if [ -n "${RW_POST:-}" ]; then
+			# Stopped by a SIGINT (RW_POST_STOPPED), what it wrote is kept.
+			if [ -n "${RW_POST:-}" ] && [ -z "$RW_POST_STOPPED" ]; then
 				# shellcheck disable=SC2086 # the script and its words
 				if _fe_o=$(rw_post $RW_POST "$RW_TMP"); then
 					[ -z "$_fe_o" ] || RW_SUMMARY=$_fe_o
-				else
+				elif [ -z "$RW_POST_STOPPED" ]; then
 					_fe_s=1
 				fi
 			fi
-			[ "$_fe_s" -ne 0 ] || rw_flame "$_fe_b"
+			[ "$_fe_s" -ne 0 ] || [ -n "$RW_POST_STOPPED" ] || rw_flame "$_fe_b"
 		fi
 		_fe_t=$(($(date +%s) - _fe_t0))
+		# An interrupted run's result goes beside the complete one, which
+		# it never replaces: TOOL.interrupted.
+		_fe_to=$_fe_dir/$TOOL
+		if [ -n "$RW_INTERRUPTED" ] && [ "$_fe_s" -eq 0 ]; then
+			_fe_to=$_fe_dir/$TOOL.interrupted
+			# The context's lines again: a SIGINT may have come since.
+			{ grep -v '^interrupted:' "$RW_TMP/context"; rw_interrupted_context; } \
+				>"$RW_TMP/context.new" && mv "$RW_TMP/context.new" "$RW_TMP/context"
+		fi
 		if [ "$_fe_s" -eq 0 ]; then
 			case $RW_SUMMARY in *"WARNING: "*) ;; *)
 				[ -z "$RW_PYFRAMES_WARNING" ] ||
@@ -1099,10 +1176,15 @@ rw_for_each_bench() {
 			esac
 			[ "${RW_COMPILED:-0}" -eq 0 ] ||
 				RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }$RW_COMPILED modules compiled from source (no .pyc yet): the next run counts fewer"
-			rw_commit "$RW_TMP" "$_fe_dir/$TOOL"
+			rw_commit "$RW_TMP" "$_fe_to"
 			[ "$RW_PROGRAM_STATUS" -eq 0 ] ||
 				RW_SUMMARY="the program exited $RW_PROGRAM_STATUS; ${RW_SUMMARY:-its result kept}"
-			[ -z "${RW_USER:-}" ] || RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }results in $_fe_dir/$TOOL/"
+			case $RW_INTERRUPTED in
+			program) RW_SUMMARY="INTERRUPTED (Ctrl-C reached the program$([ -z "$RW_POST_STOPPED" ] || echo ', then stopped post-processing')): $RW_SUMMARY" ;;
+			post) RW_SUMMARY="INTERRUPTED (Ctrl-C stopped post-processing): $RW_SUMMARY" ;;
+			esac
+			[ -z "${RW_USER:-}" ] && [ -z "$RW_INTERRUPTED" ] ||
+				RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }results in $_fe_to/"
 			rw_progress_end "$_fe_line" "$_fe_t s${RW_SUMMARY:+  $RW_SUMMARY}"
 		elif [ -n "${RW_NOT_STARTED:-}" ]; then
 			# The rangewall command: python could not start the program.
@@ -1123,7 +1205,13 @@ rw_for_each_bench() {
 			rm -rf "$RW_TMP"
 			_fe_failed=$((_fe_failed + 1))
 		fi
-		RW_TMP=
+		RW_TMP='' RW_STAGE=''
+		# Interrupted: no further benchmark.  The program's status, as
+		# python would give it; 130 where only post-processing was stopped.
+		if [ -n "$RW_INTERRUPTED" ]; then
+			[ "$RW_PROGRAM_STATUS" -ne 0 ] || exit 130
+			exit "$RW_PROGRAM_STATUS"
+		fi
 	done
 	[ "$_fe_failed" -eq 0 ] || die "$_fe_failed of $_fe_k runs failed"
 	# The rangewall command: the program's status is the command's.

@@ -285,6 +285,8 @@ class Report:
                     fig = self.headline(b, tool)
                 except (Missing, KeyError, ValueError, ZeroDivisionError):
                     fig = "—"
+                if tool.endswith(".interrupted"):
+                    fig = "interrupted (Ctrl-C): not a whole run"
                 n = r.context(b, tool).get("n", "—")
                 self.w("| {} | {} | {} | {} |".format(b, tool, group(int(n)) if n.isdigit() else n, fig))
         self.w("")

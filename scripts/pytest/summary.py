@@ -89,6 +89,9 @@ def main(argv):
         "heap_pass": bool(heap),
         "tests": tests,
     }
+    interrupted = context_value(d, "interrupted")
+    if interrupted:
+        summary["interrupted"] = interrupted
     with open(os.path.join(d, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -111,8 +114,9 @@ def main(argv):
             f.write("\t".join(str(t.get(k) if t.get(k) is not None else "-")
                                for k in ("part", "file", "nodeid", "Ir", "heap", "leaked",
                                          "allocs")) + "\n")
-    print("rangewall pytest: {} measured test{} ({})".format(
-        len(tests), "" if len(tests) == 1 else "s", os.path.join(d, "summary.json")))
+    print("rangewall pytest: {}{} measured test{} ({})".format(
+        "INTERRUPTED (Ctrl-C): " if interrupted else "", len(tests), "" if len(tests) == 1 else "s",
+        os.path.join(d, "summary.json")))
     print("  {:>14} {:>9} {:>13} {:>11} {:>8}  {}".format(
         "Ir", "vs base", "heap peak B", "leaked B", "allocs", "test"))
     for t in tests:

@@ -213,7 +213,9 @@ def figures(d, tool):
 
 
 def results(root):
-    """{(bench, tool): folder} of a results folder: each BENCH/TOOL/ with a context."""
+    """{(bench, tool): folder} of a results folder: each BENCH/TOOL/ with a
+    context.  An interrupted run's (TOOL.interrupted: Ctrl-C) is not a
+    whole run: it is not compared."""
     out = {}
     if not os.path.isdir(root):
         return out
@@ -222,6 +224,8 @@ def results(root):
         if not os.path.isdir(bd):
             continue
         for tool in sorted(os.listdir(bd)):
+            if tool.endswith(".interrupted"):
+                continue
             td = os.path.join(bd, tool)
             if os.path.isfile(os.path.join(td, "context")):
                 out[(bench, tool)] = td
