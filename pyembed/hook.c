@@ -48,7 +48,9 @@ static long compiled;		/* modules compiled from source, the program's run */
 static const char *started_file;	/* RANGEWALL_STARTED */
 static PyObject *py_suffix;		/* ".py" */
 static PyObject *main_file;		/* cpython.run_file's file, or NULL */
+#if RW_HAVE_PYFRAMES
 static const char *pyframes_map = "";
+#endif
 static const char *parts_dir;	/* RANGEWALL_PARTS: the vg module's parts */
 
 static void fail(const char *what, const char *value)

@@ -259,6 +259,21 @@ rw_py_version() {
 	printf '%s\n' "${_pv%.*}"
 }
 
+# rw_tested BENCH: true unless BENCH runs a Python whose X.Y is not in
+# pyembed/tested.txt.  Such a Python's runner and hook were built without
+# the frames and the guard, which read CPython's internal structures
+# (scripts/build-runners): its runs have no Python function names.
+RW_TESTED=$(sed '/^#/d' "$RW_ROOT/pyembed/tested.txt" 2>/dev/null)
+rw_tested() {
+	rw_is_py "$1" || return 0
+	printf '%s\n' "$RW_TESTED" | grep -qxF "$(rw_py_version "$1")"
+}
+
+# rw_untested_note BENCH: the line that says so, before the run.
+rw_untested_note() {
+	echo "Python $(rw_py_version "$1") ($1) is not among the versions rangewall was tested on ($(printf '%s\n' "$RW_TESTED" | paste -sd' ' -); pyembed/tested.txt): Python function names (--pyframes) and the guard against specialised calls are off; the tools see the interpreter alone"
+}
+
 # rw_py_mode BENCH: the runner's allocator mode for BENCH: MODE if set,
 # else the driver's RW_MODE_DEFAULT; Python 2 has only pymalloc.
 rw_py_mode() {
@@ -919,6 +934,7 @@ rw_bench_context() {
 	echo "mode: $_mode"
 	echo "measure: $_measure"
 	rw_is_py "$1" && echo "pyframes: ${PYFRAMES:-no}"
+	[ -z "${RW_UNTESTED:-}" ] || echo "python tested: no (tested: $(printf '%s\n' "$RW_TESTED" | paste -sd' ' -))"
 	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
 	case $TOOL in dhat*) echo "dhat mode: ${DHAT_MODE:-heap}" ;; esac
 	case $TOOL in strace-notcache) echo "glibc tunables: $RW_NOTCACHE (no tcache, as glibc before 2.26)" ;; esac
@@ -977,6 +993,7 @@ rw_user_context() {
 	echo "mode: $(rw_py_mode "$1")"
 	echo "measure: ${MEASURE:-snippet}"
 	echo "pyframes: ${PYFRAMES:-no}"
+	[ -z "${RW_UNTESTED:-}" ] || echo "python tested: no (tested: $(printf '%s\n' "$RW_TESTED" | paste -sd' ' -))"
 	[ -z "$RW_PYFRAMES_WARNING" ] || echo "pyframes warning: $RW_PYFRAMES_WARNING"
 	[ -z "${RW_COMPILED:-}" ] || echo "modules compiled from source: $RW_COMPILED"
 	rw_binary_context "$1"
@@ -1106,7 +1123,7 @@ rw_result_name() {
 # (its variables are _fe_*: sh has one namespace, and run_one shares it)
 # "[i/k] TOOL BENCH n=N … S s FIGURE".  Exits 1 if any run failed.
 rw_for_each_bench() {
-	_fe_k=$(echo "$BENCHES" | wc -w) _fe_i=0 _fe_failed=0
+	_fe_k=$(echo "$BENCHES" | wc -w) _fe_i=0 _fe_failed=0 _fe_pyframes=${PYFRAMES:-}
 	for _fe_b in $BENCHES; do
 		_fe_i=$((_fe_i + 1))
 		_fe_bin=$(rw_bench_bin "$_fe_b")
@@ -1126,6 +1143,12 @@ rw_for_each_bench() {
 		else
 			_fe_line=$(printf '[%d/%d] %s %s n=%s … ' "$_fe_i" "$_fe_k" "$TOOL" \
 				"$_fe_b" "$(rw_group "${N:-$(rw_default_n "$_fe_b")}")")
+		fi
+		# A Python never tested: said before it runs, and no --pyframes.
+		PYFRAMES=$_fe_pyframes RW_UNTESTED=''
+		if ! rw_tested "$_fe_b"; then
+			RW_UNTESTED=1 PYFRAMES=no
+			[ -n "${RW_UNTESTED_NOTED:-}" ] || note "$(rw_untested_note "$_fe_b")"
 		fi
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0 RW_PYFRAMES_WARNING=''
