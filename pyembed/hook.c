@@ -29,6 +29,9 @@
  *   RANGEWALL_REQUESTS     "no": no Callgrind request (for DHAT)
  */
 #include <Python.h>
+#if PY_VERSION_HEX < 0x03090000
+#include <frameobject.h>	/* PyFrameObject's f_code, before PyFrame_GetCode */
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +116,33 @@ static void interpreter_gone(void)
 }
 
 /*
+ * True when the import system is compiling: the Python frame that called
+ * compile() is importlib's (SourceLoader.get_code compiles a module's
+ * source through _bootstrap._call_with_frames_removed).
+ */
+static int importing(void)
+{
+	PyFrameObject *f = PyEval_GetFrame();	/* borrowed */
+	PyCodeObject *co;
+	const char *name;
+	int r;
+
+	if (f == NULL)
+		return 0;
+#if PY_VERSION_HEX >= 0x03090000
+	co = PyFrame_GetCode(f);
+#else
+	co = f->f_code;
+	Py_INCREF(co);
+#endif
+	name = PyUnicode_Check(co->co_filename) ? PyUnicode_AsUTF8(co->co_filename) : NULL;
+	r = name != NULL && !strncmp(name, "<frozen importlib._bootstrap", 28);
+	Py_DECREF(co);
+	PyErr_Clear();
+	return r;
+}
+
+/*
  * The audit hook: the first "cpython.run_*" event but the interactive
  * ones is the program starting.  Every later event costs this one test.
  */
@@ -128,9 +158,10 @@ static int audit(const char *event, PyObject *args, void *data)
 		if (event[0] != 'c' || strcmp(event, "compile") || !PyTuple_Check(args) ||
 		    PyTuple_GET_SIZE(args) < 2 || !PyUnicode_Check(file = PyTuple_GET_ITEM(args, 1)))
 			return 0;
-		/* the script itself is compiled every run, as python runs it */
+		/* the script itself is compiled every run, as python runs it; a
+		 * program's own compile() or ast.parse() is its work, not an import */
 		if (PyUnicode_Tailmatch(file, py_suffix, 0, PY_SSIZE_T_MAX, 1) == 1 &&
-		    (main_file == NULL || PyUnicode_Compare(file, main_file) != 0))
+		    (main_file == NULL || PyUnicode_Compare(file, main_file) != 0) && importing())
 			compiled++;
 		PyErr_Clear();
 		return 0;

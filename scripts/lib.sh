@@ -797,6 +797,11 @@ rw_run_user() {
 			mv "$_f" "$RW_RUN/${_n%%".$RW_CHILD"*}${_n#*".$RW_CHILD"}"
 		done
 	fi
+	if [ -n "${RW_CHILDREN:-}" ]; then
+		# The children's: each process wrote its own log, TOOL.log.PID.
+		RW_CHILD_PIDS=$(for _f in "$RW_RUN"/*.log.[0-9]*; do
+			[ -e "$_f" ] && printf '%s\n' "${_f##*.log.}"; done | sort -n | paste -sd' ' -)
+	fi
 	RW_CHILD=
 	# The program never started (python could not open it, say): say so,
 	# and let no result replace a kept one.
@@ -906,9 +911,26 @@ rw_context() {
 		echo "benchmark: $(rw_result_name "$_cb")"
 		[ -z "$(rw_field "$_cb" name)" ] || rw_bench_context "$_cb"
 		for _kv in "$@"; do printf '%s\n' "$_kv"; done
+		rw_settings_context
 		printf '%s\n' "$RW_COMMAND" | sed 's/^/command: /'
 		echo "exit status: $_cs"
 	} >"$_cf"
+}
+
+# rw_settings_context: what changed the tools' results from outside their
+# command: Valgrind's options from the environment (VALGRIND_OPTS) and from
+# .valgrindrc files (in the HOME and the folder the tool ran in), glibc's
+# tunables, another Valgrind (VALGRIND_LIB).
+rw_settings_context() {
+	for _v in VALGRIND_OPTS VALGRIND_LIB GLIBC_TUNABLES; do
+		eval "[ -z \"\${$_v+x}\" ] || printf '%s: %s\\n' $_v \"\${$_v}\""
+	done
+	# The suite's runs and --clean-env: HOME=/nonexistent, a fresh folder.
+	if [ -n "${RW_USER:-}" ] && [ -z "${RW_CLEAN_ENV:-}" ]; then
+		for _rc in "${HOME:-/nonexistent}/.valgrindrc" "$RW_USER_CWD/.valgrindrc"; do
+			[ ! -f "$_rc" ] || echo "valgrindrc: $_rc: $(tr '\n' ' ' <"$_rc")"
+		done
+	fi
 }
 
 # rw_bench_context BENCH: the knobs of a benchmark's run, and its Python.
@@ -973,6 +995,8 @@ rw_user_context() {
 	echo "args: $(eval "set -- ${RW_USER_ARGV:-}"; shift 2	# -- SCRIPT, or -m MODULE
 		for _a in "$@"; do printf '%s ' "$_a"; done | sed 's/ $//')"
 	echo "cwd: $RW_USER_CWD"
+	[ -z "${RW_CHILD_PIDS:-}" ] ||
+		echo "children: $(echo "$RW_CHILD_PIDS" | wc -w) processes, $RW_CHILD_PIDS (their files: NAME.PID; the summary, pyfunctions.txt and the flame graphs are the program's own process)"
 	echo "venv: ${RW_USER_VENV:--}"
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		echo "environment: env -i $RW_FIXED_ENV${RW_LIBDIRS:+ LD_LIBRARY_PATH=$RW_LIBDIRS} (and VIRTUAL_ENV, $RW_KEEP_ENV where set)"
@@ -1152,7 +1176,7 @@ rw_for_each_bench() {
 		fi
 		rw_progress_start "$_fe_line"
 		_fe_t0=$(date +%s) RW_SUMMARY='' RW_COMMAND='' RW_PROGRAM_STATUS=0 RW_PYFRAMES_WARNING=''
-		RW_NOT_STARTED='' RW_COMPILED='' RW_STAGE=ready
+		RW_NOT_STARTED='' RW_COMPILED='' RW_STAGE=ready RW_CHILD_PIDS=''
 		if run_one "$_fe_b" "$RW_RUN"; then _fe_s=0; else _fe_s=$?; fi
 		[ "$RW_STAGE" = ready ] || RW_STAGE=post
 		# A step of the driver's own that a Ctrl-C stopped: the tool's
@@ -1199,6 +1223,8 @@ rw_for_each_bench() {
 			esac
 			[ "${RW_COMPILED:-0}" -eq 0 ] ||
 				RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }$RW_COMPILED modules compiled from source (no .pyc yet): the next run counts fewer"
+			[ -z "$RW_CHILD_PIDS" ] ||
+				RW_SUMMARY="${RW_SUMMARY:+$RW_SUMMARY; }these figures are the program's own process: its $(echo "$RW_CHILD_PIDS" | wc -w) child processes' files are beside them (NAME.PID)"
 			rw_commit "$RW_TMP" "$_fe_to"
 			[ "$RW_PROGRAM_STATUS" -eq 0 ] ||
 				RW_SUMMARY="the program exited $RW_PROGRAM_STATUS; ${RW_SUMMARY:-its result kept}"

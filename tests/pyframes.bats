@@ -93,7 +93,8 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 	d=$RESULTS/tree/calltree@$REL/callgrind
 	# (Callgrind names a file in full once, "fl=(K) FILE", then "fl=(K)":
 	# callgrind_annotate resolves it.)
-	callgrind_annotate "$d/callgrind.out.1" | grep -q " $TREE:py:leaf ($TREE:19)"
+	line=$(grep -n '^def leaf' "$TREE" | cut -d: -f1)
+	callgrind_annotate "$d/callgrind.out.1" | grep -q " $TREE:py:leaf ($TREE:$line)"
 	grep -q '^fn=([0-9]*) 0x[0-9a-f]*$' "$d/raw/callgrind.out.1"
 	grep -q 'py:leaf' "$d/pyframes.map"
 	grep -q "py:" "$d/callgrind.txt"
@@ -103,7 +104,7 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 	run "$RW" callgrind --python "$REL" --pyframes -o "$BATS_TEST_TMPDIR/r" "$TREE" tree
 	[ "$status" -eq 0 ]
 	# 3.11: the comprehension is a function of its own, and does the work
-	[[ $output == *"top Python functions (self Ir, all phases): py:leaf.<locals>.<listcomp> "*" Ir, py:leaf "*" Ir, py:mid "* ]]
+	[[ $output == *"top Python functions by self Ir (all phases; the program's own first): py:leaf.<locals>.<listcomp> "*" Ir, py:leaf "*" Ir, py:mid "* ]]
 }
 
 @test "callgrind: -m runs: the summary names the program's functions, not runpy's; the flame graph gives runpy's call its inclusive Ir" {
@@ -112,7 +113,7 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 	cd "$BATS_TEST_TMPDIR/m"
 	run "$RW" callgrind --python "$REL" --pyframes -o r -m pkg tree
 	[ "$status" -eq 0 ]
-	[[ $output == *"top Python functions (self Ir, all phases): py:leaf"* ]]
+	[[ $output == *"top Python functions by self Ir (all phases; the program's own first): py:leaf"* ]]
 	[[ $output != *"_run_module_as_main"* && $output != *"_run_code"* ]]
 	# Counting begins inside runpy's call, and Callgrind records a pair
 	# back to the C function that made it: followed as a callee in the

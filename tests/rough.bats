@@ -35,8 +35,9 @@ awkward() {
 	[ "$status" -eq 0 ]
 	equals "argv ['a b', \"c'd\"]" "${lines[0]}"
 	equals "cwd $d" "${lines[1]}"
-	# the results' folder: the name's letters, digits, ., _ and - kept
-	r="out dir/_s_p_q___@$REL"
+	# the results' folder: the name's letters (any script's), digits, ., _
+	# and - kept; the leading dash, the space and the quote as _
+	r="out dir/_s_p_q_ж@$REL"
 	[ -s "$r/callgrind/callgrind.out.1" ]
 	grep -qxF "program: -s p'q ж.py" "$r/callgrind/context"
 	grep -qxF "args: a b c'd" "$r/callgrind/context"

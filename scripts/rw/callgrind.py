@@ -118,9 +118,76 @@ class Part:
         return int(self.header.get("part", ["0"])[0])
 
     def inclusive(self):
-        """{name: inclusive Ir}, as callgrind_annotate --inclusive=yes."""
+        """{name: inclusive Ir}: as callgrind_annotate --inclusive=yes counts
+        it (the calls made to a function; a function never called, its own
+        lines and the calls it makes), but for functions in a call cycle.
+        Summed over a cycle's arcs, an inner call's cost is counted again in
+        the outer one's: a recursion through other functions, or the pair
+        Callgrind records back to a function whose call was under way as
+        counting began (pymain_run_module, called "twice", had twice the
+        part's Ir).  Such a function costs the calls made to it from outside
+        its cycle (a strongly connected component of the call graph), or,
+        entered only from inside it, its dearest call; never more than the
+        part."""
+        comp = self.cycles()
+        outside, dearest = {}, {}
+        for (caller, callee), (_, ir) in self.calls.items():
+            if caller == callee:
+                continue        # a recursion's own call, inside the outer one
+            dearest[callee] = max(dearest.get(callee, 0), ir)
+            if comp.get(caller) is None or comp.get(caller) != comp.get(callee):
+                outside[callee] = outside.get(callee, 0) + ir
         out = {}
         for name in set(self.self_cost) | set(self.out_calls):
             out[name] = self.self_cost.get(name, 0) + self.out_calls.get(name, 0)
-        out.update(self.in_calls)
+        for name in self.in_calls:
+            out[name] = outside.get(name) or dearest.get(name) or out.get(name, 0)
+        if self.total:
+            out = {k: min(v, self.total) for k, v in out.items()}
         return out
+
+    def cycles(self):
+        """{name: cycle number} for each function in a call cycle of two or
+        more functions (Tarjan's strongly connected components, without
+        recursion: a call graph runs thousands deep)."""
+        succ = {}
+        for caller, callee in self.calls:
+            if caller != callee:
+                succ.setdefault(caller, []).append(callee)
+        index, low, on, stack, comp = {}, {}, set(), [], {}
+        n = 0
+        for root in list(succ):
+            if root in index:
+                continue
+            work = [(root, 0)]
+            while work:
+                v, i = work.pop()
+                if i == 0:
+                    index[v] = low[v] = n
+                    n += 1
+                    stack.append(v)
+                    on.add(v)
+                kids = succ.get(v, [])
+                if i < len(kids):
+                    work.append((v, i + 1))
+                    w = kids[i]
+                    if w not in index:
+                        work.append((w, 0))
+                    elif w in on:
+                        low[v] = min(low[v], index[w])
+                    continue
+                if low[v] == index[v]:
+                    members = []
+                    while True:
+                        w = stack.pop()
+                        on.discard(w)
+                        members.append(w)
+                        if w == v:
+                            break
+                    if len(members) > 1:
+                        for w in members:
+                            comp[w] = v
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+        return comp

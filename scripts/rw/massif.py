@@ -4,6 +4,7 @@ Python function holds in one (with the runner's --pyframes)."""
 import re
 
 NODE = re.compile(r"^( *)n(\d+): (\d+) (.*)$")
+BELOW = re.compile(r"^in \d+ places?, (?:all )?below (?:massif's )?threshold")
 
 
 class Snapshot:
@@ -72,3 +73,18 @@ def python_bytes(tree):
     if tree is not None:
         walk(tree, frozenset())
     return total
+
+
+def unplaced(tree):
+    """The bytes of a heap tree that Massif folded under its threshold
+    before any Python function on their stack was known: they belong to
+    Python functions no one can name from this snapshot, so each figure
+    python_bytes gives is a lower bound."""
+    def walk(node, python_seen):
+        label = node[1].split(": ", 1)[1] if re.match(r"0x[0-9A-Fa-f]+: ", node[1]) else node[1]
+        if BELOW.match(label):
+            return 0 if python_seen else node[0]
+        python_seen = python_seen or label.startswith("py:")
+        return sum(walk(child, python_seen) for child in node[2])
+
+    return walk(tree, False) if tree is not None else 0

@@ -16,7 +16,7 @@ import re
 # The interpreter's own Python code: its standard library (lib/pythonX.Y,
 # but for the packages installed in it) and its frozen modules.
 INTERPRETER_PATH = re.compile(
-    r"\((<frozen [^>]*>|[^()]*/lib/python\d+\.\d+/(?![^()]*-packages/)[^()]*):\d+\)$")
+    r"\((<[^>]*>|[^()]*/lib/python\d+\.\d+/(?![^()]*-packages/)[^()]*):\d+\)$")
 
 
 def program_first(items, home=None):
@@ -24,7 +24,8 @@ def program_first(items, home=None):
     the program's own functions before the rest: those in HOME (the
     folder it ran in) first, then any other code (its packages), the
     interpreter's own last (the standard library; runpy's frames for a -m
-    run among them).  py:<module> frames are left out."""
+    run among them; code made from a string, "<string>", whose maker is
+    not known, with them).  py:<module> frames are left out."""
     def tier(name):
         path = name[name.rfind(" (") + 2:]
         if home and path.startswith(home.rstrip("/") + "/"):
