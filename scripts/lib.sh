@@ -879,6 +879,8 @@ rw_tools_facts() {
 	'') _tf=${XDG_CACHE_HOME:-$HOME/.cache}/rangewall ;;
 	*) _tf=$RW_CACHE ;;
 	esac
+	# Never in a HOME that is not there (scripts/pythons says why).
+	[ -n "${RW_CACHE:-}${XDG_CACHE_HOME:-}" ] || [ -d "${HOME:-/nonexistent}" ] || _tf=
 	if [ -n "$_tf" ]; then
 		_tf=$_tf/machine.$({ echo "$_kernel $CC $VALGRIND"
 			stat -L -c '%n %s %Y' "$_cc" "$_vg" "$(command -v ldd)" 2>/dev/null

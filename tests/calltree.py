@@ -13,6 +13,8 @@
 # recurse: fact(20) -- a function calling itself: 20 calls.
 # peek:    peek() reads 16 bytes malloc left uninitialised and branches on
 #          them (ctypes): one Memcheck error, in peek.
+# snap:    leaf(10000) twice, a Massif snapshot named "leaf" (vg.snapshot)
+#          while each list is whole.
 import sys
 
 
@@ -55,6 +57,12 @@ elif what == "once":
     leaf(10000)
 elif what == "peek":
     peek()
+elif what == "snap":
+    import vg
+    for _ in range(2):
+        xs = leaf(10000)
+        vg.snapshot("leaf")     # a detailed snapshot while the list is whole
+        del xs
 elif what == "recurse":
     fact(20)
 elif what == "profile":

@@ -157,3 +157,19 @@ refused() {
 	[[ "$stderr" =~ $_pattern ]] || { echo "'$stderr' does not match '$_pattern'" >&2; return 1; }
 	[ "$_dir" = - ] || equals "$_before" "$(listing "$_dir")"
 }
+
+# env_note: the machine's state, for a failure's message: what moves a
+# figure from outside the program -- the load, the memory free, this
+# process's id, and what Python's start-up reads (the .pth files of the
+# release Python's site folders, with their times: a package installed
+# meanwhile adds one, and a count moves with it).
+env_note() {
+	printf 'load %s; MemAvailable %s kB of %s; pid %s; test %s of %s; .pth files: %s' \
+		"$(cut -d' ' -f1-3 /proc/loadavg)" \
+		"$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)" \
+		"$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" "$$" \
+		"${BATS_TEST_NUMBER:-?}" "${BATS_TEST_FILENAME##*/}" \
+		"$(/usr/bin/python3 -c 'import glob, os, site, time
+print(", ".join("{} ({})".format(p, time.strftime("%H:%M:%S", time.localtime(os.path.getmtime(p))))
+      for d in site.getsitepackages() for p in sorted(glob.glob(os.path.join(d, "*.pth")))) or "none")' 2>&1)"
+}

@@ -76,9 +76,16 @@ peak() {	# peak useful heap from a massif.tsv and phases.tsv
 	between 160 "$(awk -v b="$b" -v d="$d" 'BEGIN { print b + d }')" 175
 }
 
+# A run's count follows the interpreter's start-up, which follows the
+# machine: a .pth file added to site-packages moved main by 2 Ir here, a
+# start-up module compiled from source (its .pyc missing) by 476.  A
+# failure names the machine's state and the runs' start-up (the .pth
+# files, and when each run was made: the first, cg1, after the massif
+# runs, cg2 right after it).
 @test "callgrind: counts repeat exactly run to run (hash seed fixed)" {
 	equals "$(cut -f3 "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv")" \
-		"$(cut -f3 "$RESULTS/cg2/py-range@3.11/callgrind/phases.tsv")"
+		"$(cut -f3 "$RESULTS/cg2/py-range@3.11/callgrind/phases.tsv")" ||
+		{ echo "cg1 (the first) at $(sed -n 's/^date: //p' "$RESULTS/cg1/py-range@3.11/callgrind/context"), cg2 at $(sed -n 's/^date: //p' "$RESULTS/cg2/py-range@3.11/callgrind/context"); $(env_note)" >&2; return 1; }
 }
 
 # snippet_share TAG: the runner's snippet-only Ir over the whole-process Ir
