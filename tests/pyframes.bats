@@ -147,7 +147,7 @@ ir() { awk -v f="py:$2" '$4 == f { gsub(",", "", $2); print $2; exit }' "$1/pyfu
 	n=0
 	for t in $TAGS; do
 		f=$RESULTS/massif/calltree@$t/massif/pyfunctions.txt
-		b=$(awk '$3 ~ /^py:leaf$/ { gsub(",", "", $1); print $1; exit }' "$f")
+		b=$(awk '/^Phase [0-9]+ leaf:/ { on = 1 } on && $4 ~ /^py:leaf$/ { gsub(",", "", $2); print $2; exit }' "$f")
 		# 10,000 ints (28 or 32 B) and the list's 80,000+ B of pointers;
 		# a debug build's allocator adds its pads and serial numbers to
 		# each block (864,608 B on 3.11d).
