@@ -196,6 +196,12 @@ static inline void rw_instrumenting_at_start(int on)
 	rw.instrumenting = on;
 }
 
+/* Callgrind: whether instrumentation is on. */
+static inline int rw_instrumenting(void)
+{
+	return rw.instrumenting;
+}
+
 /* Callgrind: start instrumenting (for runs under --instr-atstart=no). */
 static inline void rw_measure_start(void)
 {
@@ -235,6 +241,14 @@ static inline void rw_zero(void)
 {
 	if (!rw.silent)
 		CALLGRIND_ZERO_STATS;
+}
+
+/* Callgrind: the costs so far, a part of their own named `name`. */
+static inline void rw_dump(const char *name)
+{
+	if (rw.instrumenting && !rw.silent)
+		CALLGRIND_DUMP_STATS_AT(name);
+	(void)name;
 }
 
 /*

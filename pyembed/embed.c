@@ -31,12 +31,15 @@
 #include "embed.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rw.h"
 
@@ -124,7 +127,7 @@ void embed_start(const char *first_phase, int measure_all)
 			fclose(f);
 	}
 	phase(first_phase);
-	if (!measure_all) {
+	if (measure_all == EMBED_MEASURE_SNIPPET) {
 		rw_zero();
 		rw_measure_start();
 	}
@@ -133,7 +136,7 @@ void embed_start(const char *first_phase, int measure_all)
 void embed_finalize(int measure_all)
 {
 	phase("finalize");
-	if (!measure_all)
+	if (measure_all != EMBED_MEASURE_ALL)
 		rw_measure_stop();
 }
 
@@ -597,23 +600,134 @@ static PyObject *vg_running(PyObject *self, PyObject *args)
 /* Where the run's files go (the hook's RANGEWALL_PARTS), and how to
  * write the --pyframes map now: set by the hook (embed_set_parts). */
 static const char *parts_dir;
-static int (*write_map)(void);
-static const char *map_path;
+static const struct embed_map *map_ops;
 
-void embed_set_parts(const char *dir, int (*writer)(void), const char *map)
+void embed_set_parts(const char *dir, const struct embed_map *map)
 {
-	parts_dir = dir, write_map = writer, map_path = map;
+	parts_dir = dir, map_ops = map;
 }
 
 #if PY3
+/*
+ * vg.pyframes_map([path, since, base]): the map of the Python functions
+ * seen so far, to its own path or to `path`; with `since`, only the
+ * entries from that one on, the first line naming `base` (the map of
+ * those before): a forked process's own.  vg.pyframes_count(): the
+ * entries so far.
+ */
 static PyObject *vg_pyframes_map(PyObject *self, PyObject *args)
 {
-	(void)self, (void)args;
-	if (write_map == NULL || map_path == NULL)
+	const char *path = NULL, *base = NULL;
+	Py_ssize_t since = 0;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "|snz:pyframes_map", &path, &since, &base))
+		return NULL;
+	if (map_ops == NULL)
 		Py_RETURN_NONE;
-	if (write_map() < 0)
-		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, map_path);
-	return PyUnicode_FromString(map_path);
+	if (path == NULL)
+		path = map_ops->path;
+	if (since < 0 || map_ops->write(path, (size_t)since, base) < 0)
+		return PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
+	return PyUnicode_FromString(path);
+}
+
+static PyObject *vg_pyframes_count(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	if (map_ops == NULL)
+		Py_RETURN_NONE;
+	return PyLong_FromSize_t(map_ops->count());
+}
+
+/*
+ * vg.count_begin(), vg.count_end(name): one counted call, as rangewall
+ * pytest counts a test in a process of its own: the costs so far dropped,
+ * then, as the call ends, a Callgrind part of its own, named `name`
+ * (CALLGRIND_DUMP_STATS_AT).  The phases go on as they were.
+ */
+/*
+ * vg.fork_server(requests, answers, size): a process that runs nothing
+ * but forks, one child per request, so that every child starts from the
+ * same state (rangewall pytest's template).  Reads requests of `size`
+ * bytes from the fd `requests`; for each, forks: the child returns the
+ * request (bytes) to its Python caller; this process waits for it and
+ * writes "PID STATUS\n" (waitpid's) to the fd `answers`, then reads the
+ * next.  The loop is C's, with its buffers static: nothing in this
+ * process's Python heap changes from one child to the next, as a loop in
+ * Python would change it (the strings it reads and formats, pids of
+ * other lengths).  Returns None at the end of the requests.  SIGINT
+ * reaches the children; this process waits for each to end.
+ */
+#if PY_VERSION_HEX >= 0x03070000	/* PyOS_BeforeFork and its kin */
+static PyObject *vg_fork_server(PyObject *self, PyObject *args)
+{
+	static char buf[64], answer[64];
+	int in, out, size;
+	size_t got;
+	ssize_t n;
+	pid_t pid;
+	int st, len;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "iii:fork_server", &in, &out, &size))
+		return NULL;
+	if (size <= 0 || size > (int)sizeof buf) {
+		PyErr_SetString(PyExc_ValueError, "fork_server: size must be 1-64");
+		return NULL;
+	}
+	for (;;) {
+		for (got = 0; got < (size_t)size; got += (size_t)n) {
+			n = read(in, buf + got, (size_t)size - got);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0)
+				Py_RETURN_NONE;		/* the requests end: so does the server */
+		}
+		PyOS_BeforeFork();
+		pid = fork();
+		if (pid == 0) {
+			PyOS_AfterFork_Child();
+			return PyBytes_FromStringAndSize(buf, size);
+		}
+		PyOS_AfterFork_Parent();
+		if (pid < 0)
+			return PyErr_SetFromErrno(PyExc_OSError);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		len = snprintf(answer, sizeof answer, "%ld %d\n", (long)pid, st);
+		if (write(out, answer, (size_t)len) != len)
+			return PyErr_SetFromErrno(PyExc_OSError);
+	}
+}
+#endif
+
+static int counting_started;	/* count_begin started instrumenting */
+
+static PyObject *vg_count_begin(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	/* --measure=calls: nothing is instrumented but the counted calls. */
+	if ((counting_started = !rw_instrumenting()))
+		rw_measure_start();
+	rw_zero();
+	Py_RETURN_NONE;
+}
+
+static PyObject *vg_count_end(PyObject *self, PyObject *args)
+{
+	const char *name;
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "s:count_end", &name) || !(name = keep_name(name)))
+		return NULL;
+	rw_dump(name);
+	if (counting_started)
+		rw_measure_stop();
+	counting_started = 0;
+	Py_RETURN_NONE;
 }
 #endif
 
@@ -660,9 +774,25 @@ static PyMethodDef vg_methods[] = {
 	{ "heap_reset", vg_heap_reset, METH_NOARGS,
 	  "heap_reset(): the peak and the base become what lives now; blocks\n"
 	  "served 0." },
-	{ "pyframes_map", vg_pyframes_map, METH_NOARGS,
-	  "pyframes_map(): with --pyframes, write the map of the Python\n"
-	  "functions seen so far and return its path; else None." },
+	{ "pyframes_map", vg_pyframes_map, METH_VARARGS,
+	  "pyframes_map([path, since, base]): with --pyframes, write the map of\n"
+	  "the Python functions seen so far (to path, if given; from the\n"
+	  "since-th on, after a line naming base) and return its path;\n"
+	  "else None." },
+	{ "pyframes_count", vg_pyframes_count, METH_NOARGS,
+	  "pyframes_count(): with --pyframes, the map's entries so far; else None." },
+#if PY_VERSION_HEX >= 0x03070000
+	{ "fork_server", vg_fork_server, METH_VARARGS,
+	  "fork_server(requests, answers, size): fork a child per request of\n"
+	  "size bytes read from the fd requests, returning it there; here, wait\n"
+	  "for the child and write 'PID STATUS' to the fd answers; None at the\n"
+	  "requests' end." },
+#endif
+	{ "count_begin", vg_count_begin, METH_NOARGS,
+	  "count_begin(): Callgrind drops the costs counted so far." },
+	{ "count_end", vg_count_end, METH_VARARGS,
+	  "count_end(name): Callgrind writes the costs since count_begin()\n"
+	  "as a part of their own, named name." },
 #endif
 	{ NULL, NULL, 0, NULL }
 };

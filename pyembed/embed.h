@@ -15,10 +15,11 @@
  *   embed_options(TIMES, ...)  where phase wall times go (NULL: nowhere;
  *                              "-": stderr), and the file made as the
  *                              program starts (NULL: none)
- *   embed_set_parts(DIR, WRITE, MAP)  the vg module's `parts` (DIR: where
- *                              the tool's files go) and pyframes_map()
- *                              (WRITE() writes MAP now), for rangewall
- *                              pytest's plugin; NULLs: None
+ *   embed_set_parts(DIR, MAP)  the vg module's `parts` (DIR: where the
+ *                              tool's files go) and pyframes_map() and
+ *                              pyframes_count() (MAP: the --pyframes map's
+ *                              path and calls), for rangewall pytest's
+ *                              plugin; NULLs: None
  *   embed_start(FIRST, ALL)    the program starts: start-up ends, phase
  *                              FIRST begins; unless ALL, Callgrind's
  *                              counts so far are dropped and it starts
@@ -56,7 +57,17 @@ PyObject *embed_init_vg(void);
 void embed_init_vg(void);
 #endif
 void embed_options(const char *times, const char *started);
-void embed_set_parts(const char *dir, int (*write_map)(void), const char *map);
+/* The --pyframes map, for the vg module: its path, and how to write it. */
+struct embed_map {
+	const char *path;
+	int (*write)(const char *path, size_t from, const char *base);
+	size_t (*count)(void);
+};
+void embed_set_parts(const char *dir, const struct embed_map *map);
+/* What Callgrind counts (embed_start's MEASURE): the program, from its
+ * start (snippet); all, start-up and finalisation too; calls, nothing
+ * but the calls the vg module's count_begin() and count_end() frame. */
+enum { EMBED_MEASURE_SNIPPET, EMBED_MEASURE_ALL, EMBED_MEASURE_CALLS };
 void embed_start(const char *first_phase, int measure_all);
 void embed_finalize(int measure_all);
 void embed_exit(void);

@@ -19,7 +19,9 @@
  * Settings, from the environment (the preload removes them, so that the
  * program and its children do not see them, unless RANGEWALL_CHILDREN):
  *   RANGEWALL_MODE         annotate, malloc, pymalloc (default), adhoc
- *   RANGEWALL_MEASURE      snippet (default) or all
+ *   RANGEWALL_MEASURE      snippet (default), all, or calls (rangewall
+ *                          pytest: only the calls vg.count_begin() and
+ *                          vg.count_end() frame are instrumented)
  *   RANGEWALL_PYFRAMES     the --pyframes map's path ("%p": the process id)
  *   RANGEWALL_FIRST_PHASE  the program's first phase (default main)
  *   RANGEWALL_TIMES        a file each phase's wall time is added to
@@ -190,11 +192,14 @@ static int audit(const char *event, PyObject *args, void *data)
 #if RW_HAVE_PYFRAMES
 	if (*pyframes_map != '\0' && pyframes_start(pyframes_map) < 0)
 		fail("--pyframes: no code extra slot left for", pyframes_map);
-	if (*pyframes_map != '\0')
-		embed_set_parts(parts_dir, pyframes_finish, pyframes_path());
-	else
+	if (*pyframes_map != '\0') {
+		static struct embed_map map = { NULL, pyframes_write_part, pyframes_count };
+
+		map.path = pyframes_path();
+		embed_set_parts(parts_dir, &map);
+	} else
 #endif
-		embed_set_parts(parts_dir, NULL, NULL);
+		embed_set_parts(parts_dir, NULL);
 	embed_start(first_phase, measure_all);
 	return 0;
 }
@@ -218,9 +223,11 @@ int rangewall_hook_init(void)
 			fail("RANGEWALL_MODE is not annotate, malloc, pymalloc or adhoc:", mode);
 		m = (enum embed_mode)i;
 	}
-	if (measure != NULL && strcmp(measure, "snippet") && strcmp(measure, "all"))
-		fail("RANGEWALL_MEASURE is not snippet or all:", measure);
-	measure_all = measure != NULL && !strcmp(measure, "all");
+	if (measure != NULL && strcmp(measure, "snippet") && strcmp(measure, "all") &&
+	    strcmp(measure, "calls"))
+		fail("RANGEWALL_MEASURE is not snippet, all or calls:", measure);
+	measure_all = measure == NULL || !strcmp(measure, "snippet") ? EMBED_MEASURE_SNIPPET :
+		      !strcmp(measure, "all") ? EMBED_MEASURE_ALL : EMBED_MEASURE_CALLS;
 	if (first != NULL)
 		first_phase = first;
 	if (map != NULL) {
@@ -236,7 +243,7 @@ int rangewall_hook_init(void)
 	embed_options(setting("RANGEWALL_TIMES"), started_file);
 	if (m == MODE_ADHOC || (requests != NULL && !strcmp(requests, "no")))
 		embed_silence();
-	if (!measure_all)
+	if (measure_all != EMBED_MEASURE_ALL)
 		embed_snippet_only();
 
 	/* The drivers' own settings, out of the program's sight (but for its

@@ -639,11 +639,41 @@ const char *pyframes_path(void)
  */
 int pyframes_finish(void)
 {
-	FILE *f = fopen(map_path, "w");
+	return pyframes_write(map_path);
+}
 
-	if (f == NULL)
+/* The map, as pyframes_finish writes it, to `path`. */
+int pyframes_write(const char *path)
+{
+	return pyframes_write_part(path, 0, NULL);
+}
+
+/* The number of entries in the map now. */
+size_t pyframes_count(void)
+{
+	return n_entries;
+}
+
+/*
+ * The map's entries from the `from`th on, to `path`, after a first line
+ * "# base: BASE" (the file, beside it, that holds those before) when
+ * `base` is given: a forked process's own map, its stubs made after the
+ * fork being its alone.  Before 3.11 the qualified names are looked up
+ * first (pyframes_resolve), as at the end.
+ */
+int pyframes_write_part(const char *path, size_t from, const char *base)
+{
+	FILE *f;
+
+#if PY_VERSION_HEX < 0x030B0000
+	if (from > 0 || base != NULL)
+		pyframes_resolve();
+#endif
+	if ((f = fopen(path, "w")) == NULL)
 		return -1;
-	for (size_t i = 0; i < n_entries; i++)
+	if (base != NULL)
+		fprintf(f, "# base: %s\n", base);
+	for (size_t i = from; i < n_entries; i++)
 		fprintf(f, "%lx %x py:%s (%s:%d)\n", (unsigned long)(uintptr_t)entries[i].stub,
 			STUB_SIZE, entries[i].name, entries[i].file, entries[i].line);
 #if WATCH_SPEC_CACHE

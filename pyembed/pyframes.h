@@ -13,6 +13,10 @@
  *   pyframes_resolve()    before Py_Finalize: qualified names for 3.6-3.10
  *   pyframes_finish()     after Py_Finalize: write the map.  -1 on failure.
  *                         (Earlier, it writes the functions seen so far.)
+ *   pyframes_write(PATH)  the same, to PATH
+ *   pyframes_write_part(PATH, FROM, BASE)  its entries from FROM on, the
+ *                         first line naming BASE, the map of those before
+ *   pyframes_count()      the entries so far
  *   pyframes_path()       the map's path, "%p" expanded
  */
 #ifndef RW_PYFRAMES_H
@@ -32,6 +36,9 @@
 int pyframes_start(const char *path);
 void pyframes_resolve(void);
 int pyframes_finish(void);
+int pyframes_write(const char *path);
+int pyframes_write_part(const char *path, size_t from, const char *base);
+size_t pyframes_count(void);
 const char *pyframes_path(void);
 #endif
 

@@ -366,6 +366,7 @@ rw_check_args() {
 	esac
 	case $MEASURE in
 	'' | snippet | all) ;;
+	calls) [ -n "${RW_USER:-}" ] || usage_error "MEASURE '$MEASURE' is not snippet or all" ;;	# rangewall pytest's
 	*) usage_error "MEASURE '$MEASURE' is not snippet or all" ;;
 	esac
 	case ${DHAT_MODE:-} in
@@ -589,7 +590,7 @@ rw_pyframes_opt() {
 # folder, where the tool runs; its full path when the tool runs in the
 # user's folder (the rangewall command).
 rw_out() {
-	if [ -n "${RW_USER:-}" ]; then echo "$RW_RUN/$1${RW_CHILDREN:+.%p}"; else echo "$1"; fi
+	if [ -n "${RW_USER:-}" ]; then echo "$RW_RUN/$1${RW_CHILDREN:+.%p}${RW_OUT_PID:+.%p}"; else echo "$1"; fi
 }
 
 # rw_children: Valgrind's options to follow the program's children too
@@ -790,7 +791,7 @@ rw_run_user() {
 	rw_wait "$RW_CHILD"
 	_s=$?
 	RW_STAGE=post
-	if [ -n "${RW_CHILDREN:-}" ]; then	# the program's files: NAME.PID -> NAME
+	if [ -n "${RW_CHILDREN:-}${RW_OUT_PID:-}" ]; then	# the program's files: NAME.PID -> NAME
 		for _f in "$RW_RUN"/*".$RW_CHILD" "$RW_RUN"/*".$RW_CHILD".*; do
 			[ -e "$_f" ] || continue
 			_n=${_f##*/}

@@ -101,14 +101,14 @@ tracemalloc.start(); shapes.words(20000); print(tracemalloc.get_traced_memory()[
 @test "pytest: summary.json validates against its schema; a corrupted one does not" {
 	run python3 -c 'import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
-		"$D/summary.json" "$ROOT/scripts/pytest/summary.v1.json"
+		"$D/summary.json" "$ROOT/scripts/pytest/summary.v2.json"
 	[ "$status" -eq 0 ]
 	python3 -c 'import json, sys
 s = json.load(open(sys.argv[1])); s["tests"][0]["Ir"] = "many"
 json.dump(s, open(sys.argv[2], "w"))' "$D/summary.json" "$BATS_TEST_TMPDIR/bad.json"
 	run python3 -c 'import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
-		"$BATS_TEST_TMPDIR/bad.json" "$ROOT/scripts/pytest/summary.v1.json"
+		"$BATS_TEST_TMPDIR/bad.json" "$ROOT/scripts/pytest/summary.v2.json"
 	[ "$status" -eq 1 ]
 	[[ $output == *"'many' is not of type"* ]]
 }
@@ -153,4 +153,65 @@ print(sum(1 for t in json.load(open(sys.argv[1]))["tests"] if "unchecked" in t))
 		"$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS" --baseline nosuch tests/
 	refused "$P" 2 "option --pyframes is not for rangewall pytest" \
 		"$ROOT"/scripts/rangewall pytest --venv .venv --pyframes tests/
+}
+
+@test "pytest: a v1 baseline (today's before isolation) is refused in one line that says how to save it again" {
+	b=$BATS_TEST_TMPDIR/old
+	mkdir -p "$b/baselines/main"
+	printf '{"schema": "rangewall-pytest-summary", "version": 1, "tests": []}\n' >"$b/baselines/main/summary.json"
+	refused "$P" 2 "^rangewall: error: baseline 'main' is in an older format \(rangewall-pytest-summary v1, .*\): save it again with --save-baseline main$" \
+		"$ROOT"/scripts/rangewall pytest --venv .venv -o "$b" --baseline main tests/
+}
+
+@test "pytest: a run that measures nothing exits non-zero in one line, hinting at --all, and saves no baseline" {
+	cd "$P"
+	run --separate-stderr "$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/none" \
+		--save-baseline nothing -p no:cacheprovider -k test_plain tests/
+	[ "$status" -ne 0 ]
+	[ "${stderr##*$'\n'}" = "rangewall pytest: no test was measured: none uses the benchmark fixture or is marked @pytest.mark.benchmark (--all measures every test); no baseline saved" ]
+	[ ! -e "$BATS_TEST_TMPDIR/none/baselines/nothing" ]
+}
+
+@test "pytest: the same tests again, with --baseline: every figure the same, and no function reported" {
+	cd "$P"
+	# (exit 1: test_words is over the project's Ir:<10M)
+	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/r" --save-baseline one \
+		-p no:cacheprovider -k 'not test_fails' tests/ >/dev/null 2>&1 || :
+	run --separate-stderr "$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/r" --baseline one \
+		-p no:cacheprovider -k 'not test_fails' tests/
+	[ "$status" -eq 1 ]	# test_words over the project's Ir:<10M
+	[[ $output == *"functions whose inclusive Ir grew by more than +5%@5000 in a test: none"* ]]
+	python3 -c 'import gzip, json, sys
+a = {t["nodeid"]: t for t in json.load(gzip.open(sys.argv[1], "rt"))["tests"]}
+b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
+assert sorted(a) == sorted(b) and len(a) == 5, (sorted(a), sorted(b))
+for k in a:
+    for m in ("Ir", "heap", "leaked", "allocs"):
+        assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])' \
+		"$BATS_TEST_TMPDIR/r/baselines/one/summary.json.gz" "$BATS_TEST_TMPDIR/r/pytest@3.11/callgrind/summary.json"
+}
+
+# tests/pytest-kinds: a module's doctests (with --doctest-modules, from its
+# pytest.ini), a unittest.TestCase whose setUp is costly, a skipped
+# method, a test function.
+@test "pytest --all: doctests, TestCase methods and functions are measured; setUp is not counted; a skipped test is named" {
+	k=$BATS_TEST_TMPDIR/kinds
+	cp -r "$ROOT/tests/pytest-kinds" "$k" && cd "$k"
+	run --separate-stderr "$ROOT"/scripts/rangewall pytest --venv "$P/.venv" --all -o "$k/r" -p no:cacheprovider
+	[ "$status" -eq 0 ]
+	[[ $output == *"rangewall: 1 test not measured"*"test_kinds.py::TestSquare::test_skipped: skipped"* ]]
+	s=$k/r/pytest@3.11/callgrind/summary.json
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+got = {t["nodeid"]: t for t in s["tests"]}
+assert {k: t["kind"] for k, t in got.items()} == {"kinds.py::kinds": "doctest", "kinds.py::kinds.square": "doctest",
+    "test_kinds.py::TestSquare::test_square": "testcase", "test_kinds.py::test_plain": "function"}, got.keys()
+# setUp builds 20,000 squares: its calls are not the test method'"'"'s
+sq = [f for f in got["test_kinds.py::TestSquare::test_square"]["functions"] if f["name"].startswith("py:square ")]
+assert sq and sq[0]["calls"] == 1, sq
+assert got["test_kinds.py::TestSquare::test_square"]["Ir"] < 100000, got["test_kinds.py::TestSquare::test_square"]["Ir"]
+# the doctest ran its examples again on the module'"'"'s globals: sum(squares) called square 100 times
+sq = [f for f in got["kinds.py::kinds"]["functions"] if f["name"] == "py:square (kinds.py:10)"]
+assert sq and sq[0]["calls"] == 100, sq
+assert s["unmeasured"] == [{"nodeid": "test_kinds.py::TestSquare::test_skipped", "why": "skipped"}], s["unmeasured"]' "$s"
 }

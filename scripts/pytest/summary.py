@@ -1,36 +1,46 @@
 """rangewall pytest's summary: per measured test, its figures, in three forms.
 
-USAGE: python3 scripts/pytest/summary.py DIR [--baseline SUMMARY.JSON]
+USAGE: python3 scripts/pytest/summary.py DIR [--baseline SUMMARY.JSON[.gz]]
+                                              [--fn-check +P%@FLOOR]
 
 Reads, in DIR (a rangewall pytest result: the callgrind driver's files):
-tests.jsonl (the plugin's line per measured test, Callgrind pass),
-heap.jsonl (the heap pass's, if it ran), inclusive.tsv (cgparts: every
-function of every part) and context.txt.  Writes in DIR:
-  summary.json  rangewall-pytest-summary, version 1 (its JSON schema:
-                scripts/pytest/summary.v1.json): the run, then per test
+tests.jsonl (the plugin's line per measured test, and per test it could
+not measure, Callgrind pass), heap.jsonl (the heap pass's, if it ran),
+inclusive.tsv (cgparts: every function of every part), run.json (the
+project's root and the interpreter's sys.path) and the context.  Writes
+in DIR:
+  summary.json  rangewall-pytest-summary, version 2 (its JSON schema:
+                scripts/pytest/summary.v2.json): the run, then per test
                 its node id, part, Ir, cache events and estimated cycles
                 (with --cache-sim), heap figures and Python functions
+                (named relative to the project's root, or by module); the
+                tests not measured, and why; against a baseline, the
+                functions that grew past --fn-check
   bencher.json  the same figures in Bencher's metric format (BMF):
                 {test: {measure: {"value": N}}}
   tests.tsv     part, file, node id, Ir, heap peak, leaked, allocs: a line
                 a test
-and prints a table, with each test's change against the baseline's when
-one is given.
+and prints a table, each test's change against the baseline's when one
+is given, the per-function check (a function whose inclusive Ir within a
+test grew by more than +P % and more than FLOOR Ir; default +5%@5000),
+and the tests not measured.  Exits 0; 3 when no test was measured.
 """
 
+import gzip
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from rw import pyframes  # noqa: E402
+from rw import limits, pyframes  # noqa: E402
 from rw.fmt import group  # noqa: E402
 from rw.results import context_value  # noqa: E402
 
 SCHEMA = "rangewall-pytest-summary"
-VERSION = 1
-PLUGIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rangewall_pytest.py:")
+VERSION = 2
+PLUGIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rangewall_pytest.py")
 HEAP = ("heap", "leaked", "allocs", "heap_start", "heap_end")
+FN_CHECK = "+5%@5000"
 
 
 def read_jsonl(path):
@@ -40,6 +50,11 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def load(path):
+    with (gzip.open if path.endswith(".gz") else open)(path, "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
 def cycles(ev):
     if not ev or "I1mr" not in ev:
         return None
@@ -47,47 +62,110 @@ def cycles(ev):
             + 100 * (ev["ILmr"] + ev["DLmr"] + ev["DLmw"]))
 
 
+def without_line(name):
+    """'py:f (FILE:LINE)' -> 'py:f (FILE)': an edit above a function moves
+    its first line, not what it is."""
+    head, sep, where = name.rpartition(" (")
+    return "{} ({})".format(head, where[:-1].rpartition(":")[0]) if sep else name
+
+
+def functions(funcs, skip, names):
+    """A test's Python functions, by inclusive Ir: not the frames its call
+    ran under (skip: FILE:LINE), nor the plugin's; named as baselines name
+    them (names: rw.pyframes.Names)."""
+    out = {}
+    for name, (inc, s, calls) in funcs.items():
+        where = name[name.rfind(" (") + 2:-1]
+        if where in skip or where.startswith(PLUGIN + ":"):
+            continue
+        label = names.relabel(name)
+        f = out.setdefault(label, {"name": label, "self": 0, "inclusive": 0, "calls": 0})
+        f["self"] += s
+        f["inclusive"] = max(f["inclusive"], inc)
+        f["calls"] += calls
+    return sorted(out.values(), key=lambda f: (-f["inclusive"], f["name"]))
+
+
+def fn_growth(test, base, lim):
+    """The functions whose inclusive Ir grew past the limit, against the
+    baseline's test."""
+    was = {}
+    for f in base.get("functions", []):
+        k = without_line(f["name"])
+        was[k] = max(was.get(k, 0), f["inclusive"])
+    out = []
+    for f in test["functions"]:
+        a = was.get(without_line(f["name"]))
+        if a is not None and lim.exceeded(a, f["inclusive"]):
+            out.append({"name": f["name"], "was": a, "now": f["inclusive"],
+                        "change": round(100.0 * (f["inclusive"] - a) / a, 2) if a else None})
+    return sorted(out, key=lambda g: -(g["now"] - g["was"]))
+
+
 def main(argv):
-    d = argv[1]
-    base = {}
-    if len(argv) > 3 and argv[2] == "--baseline":
-        with open(argv[3], encoding="utf-8") as f:
-            base = {t["nodeid"]: t for t in json.load(f)["tests"]}
-    heap = {r["nodeid"]: r for r in read_jsonl(os.path.join(d, "heap.jsonl"))}
-    with open(os.path.join(d, "inclusive.tsv"), encoding="utf-8") as f:
-        funcs = {ph: fs for (_, ph), fs in pyframes.per_part(f.readlines()[1:]).items()}
-    tests = []
+    args = argv[1:]
+    if not args:
+        sys.exit(__doc__.split("\n\n")[1])
+    d, base, check = args[0], {}, FN_CHECK
+    rest = args[1:]
+    while rest:
+        if rest[0] == "--baseline" and len(rest) > 1:
+            base = {t["nodeid"]: t for t in load(rest[1])["tests"]}
+        elif rest[0] == "--fn-check" and len(rest) > 1:
+            check = rest[1]
+        else:
+            sys.exit("summary.py: unknown argument '{}'".format(rest[0]))
+        rest = rest[2:]
+    lim = limits.parse("fn:" + check, {"fn": 5000})["fn"]
+    heap = {r["nodeid"]: r for r in read_jsonl(os.path.join(d, "heap.jsonl")) if "heap" in r}
+    run = {}
+    if os.path.exists(os.path.join(d, "run.json")):
+        with open(os.path.join(d, "run.json"), encoding="utf-8") as f:
+            run = json.load(f)
+    names = pyframes.Names(run.get("root") or context_value(d, "cwd") or "/", run.get("sys_path") or [])
+    funcs = {}
+    if os.path.exists(os.path.join(d, "inclusive.tsv")):
+        with open(os.path.join(d, "inclusive.tsv"), encoding="utf-8") as f:
+            funcs = {ph: fs for (_, ph), fs in pyframes.per_part(f.readlines()[1:]).items()}
+    tests, unmeasured = [], []
     for r in read_jsonl(os.path.join(d, "tests.jsonl")):
+        if "unmeasured" in r:
+            unmeasured.append({"nodeid": r["nodeid"], "why": r["unmeasured"]})
+            continue
         t = {"nodeid": r["nodeid"], "part": r["part"], "file": r.get("file"), "how": r["how"],
-             "Ir": r.get("Ir")}
+             "kind": r.get("kind", "function"), "Ir": r.get("Ir")}
         if r.get("unchecked"):
             t["unchecked"] = r["unchecked"]
         if r.get("events") and "I1mr" in r["events"]:
             t["events"] = r["events"]
             t["cycles"] = cycles(r["events"])
         h = heap.get(r["nodeid"])
-        if h is not None and "heap" in h:
+        if h is not None:
             t.update({k: h[k] for k in HEAP})
-        # The test's own functions: not the frames it ran under, nor the
-        # plugin's (the lambda that makes the counted call).
-        skip = set(r.get("outside", []))
-        t["functions"] = [
-            {"name": name, "self": s, "inclusive": inc, "calls": calls}
-            for name, (inc, s, calls) in sorted(funcs.get(r["part"], {}).items(),
-                                                key=lambda x: (-x[1][0], x[0]))
-            if name[name.rfind(" (") + 2:-1] not in skip
-            and not name[name.rfind(" (") + 2:].startswith(PLUGIN)]
+        t["functions"] = functions(funcs.get(r["part"], {}), set(r.get("outside", [])), names)
         tests.append(t)
+    grown = []
+    for t in tests:
+        if t["nodeid"] in base:
+            g = fn_growth(t, base[t["nodeid"]], lim)
+            if g:
+                t["fn_growth"] = g
+                grown.append(t)
     summary = {
         "schema": SCHEMA, "version": VERSION,
         "python": context_value(d, "python version") or None,
         "executable": context_value(d, "binary") or None,
         "rangewall": context_value(d, "rangewall") or None,
         "cwd": context_value(d, "cwd") or None,
+        "root": run.get("root"),
+        "collected": run.get("collected"),
+        "args": run.get("args"),
         "cache_sim": any("events" in t for t in tests),
         "cycles_formula": "Ir + 10 * (I1mr + D1mr + D1mw) + 100 * (ILmr + DLmr + DLmw)",
         "heap_pass": bool(heap),
+        "fn_check": str(lim),
         "tests": tests,
+        "unmeasured": unmeasured,
     }
     interrupted = context_value(d, "interrupted")
     if interrupted:
@@ -114,9 +192,17 @@ def main(argv):
             f.write("\t".join(str(t.get(k) if t.get(k) is not None else "-")
                                for k in ("part", "file", "nodeid", "Ir", "heap", "leaked",
                                          "allocs")) + "\n")
+    report(d, summary, base, grown)
+    return 0 if tests else 3
+
+
+def report(d, summary, base, grown):
+    tests, unmeasured = summary["tests"], summary["unmeasured"]
     print("rangewall pytest: {}{} measured test{} ({})".format(
-        "INTERRUPTED (Ctrl-C): " if interrupted else "", len(tests), "" if len(tests) == 1 else "s",
-        os.path.join(d, "summary.json")))
+        "INTERRUPTED (Ctrl-C): " if summary.get("interrupted") else "", len(tests),
+        "" if len(tests) == 1 else "s", os.path.join(d, "summary.json")))
+    if not tests:
+        return
     print("  {:>14} {:>9} {:>13} {:>11} {:>8}  {}".format(
         "Ir", "vs base", "heap peak B", "leaked B", "allocs", "test"))
     for t in tests:
@@ -131,7 +217,22 @@ def main(argv):
         print("rangewall pytest: not checked, no figure to compare with ({}): {}".format(
             "not in the baseline" if base else "no --baseline",
             "; ".join("{} ({})".format(t["nodeid"], " ".join(t["unchecked"])) for t in unchecked)))
+    if base:
+        now, was = {t["nodeid"] for t in tests}, set(base)
+        if now != was:
+            print("rangewall pytest: the baseline measured {} tests, this run {}: {} in common, "
+                  "compared; a test's figures do not depend on which others run".format(
+                      len(was), len(now), len(now & was)))
+        print("rangewall pytest: functions whose inclusive Ir grew by more than {} in a test: {}".format(
+            summary["fn_check"].replace("fn:", ""), "none" if not grown else ""))
+        for t in grown:
+            for g in t["fn_growth"]:
+                print("  {}: {} {:+,} Ir ({:+.2f} %)".format(
+                    t["nodeid"], g["name"], g["now"] - g["was"], g["change"] or 0))
+    if unmeasured:
+        print("rangewall pytest: {} test{} not measured (summary.json's unmeasured says why)".format(
+            len(unmeasured), "" if len(unmeasured) == 1 else "s"))
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main(sys.argv))

@@ -11,6 +11,7 @@ Python file and first line, so that KCachegrind's source view opens it.
 """
 
 import bisect
+import os
 import re
 
 # The interpreter's own Python code: its standard library (lib/pythonX.Y,
@@ -72,6 +73,7 @@ CG_NAME = re.compile(r"^0x([0-9a-f]+)('\d+)?$")
 
 
 PAST = "# past the hook: "
+BASE = "# base: "
 
 
 class Map:
@@ -84,6 +86,13 @@ class Map:
         rows, self.past = [], []
         with open(path, errors="replace") as f:
             for line in f:
+                if line.startswith(BASE):
+                    # A forked process's map: the entries before the fork
+                    # are in the file this line names, beside it.
+                    base = Map(os.path.join(os.path.dirname(path), line[len(BASE):].strip()))
+                    rows += base.rows
+                    self.past += base.past
+                    continue
                 if line.startswith(PAST):
                     self.past.append(line[len(PAST):].rstrip("\n"))
                     continue
@@ -240,3 +249,60 @@ def rename_callgrind(lines, m):
         after_calls = False
         out.append(line)
     return out
+
+
+PACKAGES = re.compile(r"/(site|dist)-packages/$")
+
+
+class Names:
+    """A Python function's name as baselines and comparisons give it, so
+    that two checkouts at other paths, or two machines, name it alike:
+    py:NAME (FILE:LINE), FILE relative to the project's ROOT where it is
+    under it, else the module it is (by the interpreter's PATH, sys.path:
+    the standard library, site-packages -- a virtualenv's inside the
+    project among them), else as it is ("<frozen ...>", "<string>")."""
+
+    def __init__(self, root, path):
+        self.root = root.rstrip("/") + "/"
+        dirs = sorted({p.rstrip("/") + "/" for p in path if p and os.path.isabs(p)}, key=len, reverse=True)
+        self.packages = [d for d in dirs if PACKAGES.search(d)]
+        self.others = [d for d in dirs if not PACKAGES.search(d)]
+        self.cache = {}
+
+    def file(self, f):
+        if f not in self.cache:
+            self.cache[f] = self._file(f)
+        return self.cache[f]
+
+    def _file(self, f):
+        if f.startswith("<"):
+            return f
+        for d in self.packages:
+            if f.startswith(d):
+                return module(f[len(d):])
+        if f.startswith(self.root):
+            return f[len(self.root):]
+        for d in self.others:
+            if f.startswith(d):
+                return module(f[len(d):])
+        return f
+
+    def label(self, name, file, line):
+        return "{} ({}:{})".format(name, self.file(file), line)
+
+    def relabel(self, label):
+        """'py:NAME (/abs/FILE:LINE)' -> the same, FILE named as above."""
+        head, sep, where = label.rpartition(" (")
+        if not sep:
+            return label
+        file, _, line = where[:-1].rpartition(":")
+        return self.label(head, file, line)
+
+
+def module(rel):
+    """'json/decoder.py' -> 'json.decoder'; 'pkg/__init__.py' -> 'pkg'."""
+    if rel.endswith(".py"):
+        rel = rel[:-3]
+    if rel.endswith("/__init__"):
+        rel = rel[:-len("/__init__")]
+    return rel.replace("/", ".")
