@@ -660,6 +660,14 @@ RW_LIBDIRS=''
 for _d in /usr/lib/*-linux-gnu /usr/lib64 /lib64; do
 	[ -e "$_d/libc.so.6" ] && RW_LIBDIRS=$RW_LIBDIRS${RW_LIBDIRS:+:}$_d
 done
+# rw_libpython_dir EXE: the folder of the libpython EXE links, if any.  A
+# Python built elsewhere with --enable-shared (pyenv's) finds it by
+# DT_RUNPATH, which LD_LIBRARY_PATH overrides: without its own folder first,
+# pyenv's python3.11 would run Debian's libpython3.11.
+rw_libpython_dir() {
+	ldd "$1" 2>/dev/null | awk '$1 ~ /^libpython/ && $3 ~ /^\// { sub("/[^/]*$", "", $3); print $3; exit }'
+}
+
 # rw_fixed_env CMD...: RW_FIXED_CMD, CMD in the fixed environment, as
 # quoted words (eval "set -- $RW_FIXED_CMD").
 rw_fixed_env() {
@@ -767,7 +775,11 @@ rw_run_user() {
 	fi
 	if [ -n "${RW_CLEAN_ENV:-}" ]; then
 		[ -z "${VIRTUAL_ENV:-}" ] || set -- "VIRTUAL_ENV=$VIRTUAL_ENV" "$@"
+		_libdirs=$RW_LIBDIRS
+		[ -z "${RW_USER_HOOK:-}" ] ||
+			RW_LIBDIRS=$(rw_libpython_dir "$RW_USER_EXE")${RW_LIBDIRS:+:$RW_LIBDIRS}
 		rw_fixed_env "$@"
+		RW_LIBDIRS=$_libdirs
 		shift $#
 		eval "set -- $RW_FIXED_CMD"
 	else
