@@ -16,7 +16,8 @@
 #   comment  a copy with a comment added at the top of src/jinja2/filters.py
 #   doubled  a copy at another, longer path, urlize doing its work twice,
 #            --baseline first --limit 'Ir:+5%'
-#   tenth    a copy with urlize about 10 % slower, --baseline first
+#   tenth    the first folder, urlize then made about 10 % slower,
+#            --baseline first
 # Each of the 131 tests runs in its own process, forked before any test
 # ran: the same folder gives the same figures, run after run; another
 # path, another collection, an edited module move a test's count by the
@@ -56,20 +57,21 @@ setup_file() {
 	J=${J%/}
 	sed -i 's/^\[tool:pytest\]$/[tool:pytest]\npythonpath = src/' "$J/setup.cfg"
 	grep -q '^pythonpath = src' "$J/setup.cfg" || { echo "no [tool:pytest] in $J/setup.cfg" >&2; return 1; }
-	# the copies: a comment at the top of filters.py; urlize twice; urlize a tenth slower
+	# the copies: a comment at the top of filters.py; urlize twice at another path
 	cp -r "$J" "$BATS_FILE_TMPDIR/comment"
 	sed -i '1i # a comment added at the top' "$BATS_FILE_TMPDIR/comment/src/jinja2/filters.py"
 	mkdir -p "$BATS_FILE_TMPDIR/another, longer path"
 	cp -r "$J" "$BATS_FILE_TMPDIR/another, longer path/jinja2"
 	python3 "$ROOT/tests/real/slow.py" "$BATS_FILE_TMPDIR/another, longer path/jinja2/src/jinja2/utils.py" urlize twice
-	cp -r "$J" "$BATS_FILE_TMPDIR/tenth"
-	python3 "$ROOT/tests/real/slow.py" "$BATS_FILE_TMPDIR/tenth/src/jinja2/utils.py" urlize tenth
 	F=tests/test_filters.py
 	rwp "$J" first --all --save-baseline first "$F"
 	rwp "$J" again --all --baseline first "$F"
 	rwp "$BATS_FILE_TMPDIR/comment" comment --all "$F"
 	rwp "$BATS_FILE_TMPDIR/another, longer path/jinja2" doubled --all --baseline first --limit 'Ir:+5%' "$F"
-	rwp "$BATS_FILE_TMPDIR/tenth" tenth --all --baseline first "$F"
+	# In the first folder itself: at another path, layout alone moves
+	# Node.iter_fields by up to 17,000 Ir in 62 tests (see comment).
+	python3 "$ROOT/tests/real/slow.py" "$J/src/jinja2/utils.py" urlize tenth
+	rwp "$J" tenth --all --baseline first "$F"
 	X=$(echo "$SRC"/python-xmltodict-*/)
 	rwp "${X%/}" xmltodict --all tests/
 	/usr/bin/python3 -m pytest -q -p no:cacheprovider "${X%/}/tests" >"$RESULTS/xmltodict-plain.out" 2>&1 || :
@@ -135,7 +137,7 @@ PY
 
 @test "xmltodict: all 74 unittest.TestCase tests are measured, and pass as under plain pytest" {
 	equals 0 "$(cat "$RESULTS/xmltodict.status")"
-	grep -q '^74 passed' "$RESULTS/xmltodict-plain.out"
+	grep -Eq '(^| )74 passed' "$RESULTS/xmltodict-plain.out"
 	python3 - "$RESULTS/xmltodict.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
