@@ -191,6 +191,22 @@ for k in a:
 		"$BATS_TEST_TMPDIR/r/baselines/one/summary.json.gz" "$BATS_TEST_TMPDIR/r/pytest@3.11/callgrind/summary.json"
 }
 
+@test "pytest: two tests chosen with -k and a file get the figures they get in the whole run" {
+	cd "$P"
+	# The counted passes collect the whole suite whatever is chosen
+	# (scripts/pytest/selection.py): a test's process is forked from the same template.
+	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/k" -p no:cacheprovider \
+		-k 'test_top or test_words' tests/test_shapes.py >"$BATS_TEST_TMPDIR/k.out" 2>&1 || :
+	python3 -c 'import json, sys
+a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
+assert sorted(b) == ["tests/test_shapes.py::test_top", "tests/test_shapes.py::test_words"], sorted(b)
+for k in b:
+    for m in ("Ir", "heap", "allocs"):
+        assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])' \
+		"$D/summary.json" "$BATS_TEST_TMPDIR/k/pytest@3.11/callgrind/summary.json"
+}
+
 # tests/pytest-kinds: a module's doctests (with --doctest-modules, from its
 # pytest.ini), a unittest.TestCase whose setUp is costly, a skipped
 # method, a test function.

@@ -67,6 +67,7 @@ from rw import limits as limits_mod  # noqa: E402
 # process finds them loaded, whatever the run loads later.
 from rw.callgrind import Part  # noqa: E402
 from rw.pyframes import CG_NAME, Map, Names  # noqa: E402
+from selection import Select  # noqa: E402
 
 try:
     import vg
@@ -83,7 +84,7 @@ BASE_MAP = "pyframes.map.base"
 
 def pytest_addoption(parser):
     g = parser.getgroup("rangewall", "rangewall pytest (the plugin's own options)")
-    g.addoption("--rangewall-pass", choices=("callgrind", "heap"), default=None,
+    g.addoption("--rangewall-pass", choices=("callgrind", "heap", "select"), default=None,
                 help="the pass this run is (rangewall pytest sets it)")
     g.addoption("--rangewall-records", default=None,
                 help="file: one JSON line per measured test")
@@ -92,10 +93,12 @@ def pytest_addoption(parser):
     g.addoption("--rangewall-all", action="store_true", help="measure every test")
     # What the run checks the tests against, read once the template is
     # forked: a file, so that the command line (whose strings the template
-    # holds) is the same with a baseline or without.
+    # holds) is the same with a baseline or without, with a selection or
+    # without.
     g.addoption("--rangewall-config", default=None,
                 help="a JSON file: {heap: the heap pass's records, baseline: a baseline's "
-                "summary.json[.gz], baseline_name, limit: LIMIT over the ini option}")
+                "summary.json[.gz], baseline_name, limit: LIMIT over the ini option, "
+                "select: the selection pass's file, whose node ids run}")
     parser.addini("rangewall_limit", "rangewall pytest: limits for every measured test "
                   "(LIMIT, e.g. Ir:+2%% heap:<24MB)", default="")
 
@@ -106,6 +109,10 @@ def pytest_configure(config):
                             "under rangewall pytest (e.g. 'Ir:+2% heap:<24MB'); warmup=False: a "
                             "test runs once, counted, with no warm-up run")
     if config.getoption("--rangewall-pass") is None:
+        return
+    if config.getoption("--rangewall-pass") == "select":
+        config.pluginmanager.register(Select(config, config.getoption("--rangewall-records")),
+                                      "rangewall-select")
         return
     config._rangewall = Session(config)
     config.pluginmanager.register(config._rangewall, "rangewall-session")
@@ -186,7 +193,21 @@ class Session:
             self.template = Template(self, session.items)
         self.collected = len(session.items)
         self.load()
+        self.select(session)
         return None
+
+    def select(self, session):
+        """The tests chosen (the selection pass's node ids), out of the
+        whole suite that the template holds."""
+        path = self.cfg.get("select")
+        if not path:
+            return
+        with open(path, encoding="utf-8") as f:
+            chosen = set(json.load(f)["nodeids"])
+        dropped = [item for item in session.items if item.nodeid not in chosen]
+        if dropped:
+            session.items[:] = [item for item in session.items if item.nodeid in chosen]
+            self.config.hook.pytest_deselected(items=dropped)
 
     def load(self):
         """The heap pass's records, the baseline and the limits: loaded

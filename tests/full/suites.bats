@@ -13,6 +13,7 @@
 # jinja2, all with --all tests/test_filters.py:
 #   first    in one folder, --save-baseline first
 #   again    the same folder, --baseline first
+#   chosen   the same folder, -k over the whole suite (no path)
 #   comment  a copy with a comment added at the top of src/jinja2/filters.py
 #   doubled  a copy at another, longer path, urlize doing its work twice,
 #            --baseline first --limit 'Ir:+5%'
@@ -66,6 +67,8 @@ setup_file() {
 	F=tests/test_filters.py
 	rwp "$J" first --all --save-baseline first "$F"
 	rwp "$J" again --all --baseline first "$F"
+	# Another selection: -k over the whole suite (no path)
+	rwp "$J" chosen --all -k 'urlize or capitalize or TestTruncate'
 	rwp "$BATS_FILE_TMPDIR/comment" comment --all "$F"
 	rwp "$BATS_FILE_TMPDIR/another, longer path/jinja2" doubled --all --baseline first --limit 'Ir:+5%' "$F"
 	# In the first folder itself: at another path, layout alone moves
@@ -109,6 +112,20 @@ for k in a:
         assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])
 PY
 	grep -q 'functions whose inclusive Ir grew by more than +5%@5000 in a test: none' "$RESULTS/again.out"
+}
+
+@test "jinja2: tests chosen with -k over the whole suite get the figures they get in their file's run, exactly" {
+	python3 - "$RESULTS/first.json" "$RESULTS/chosen.json" <<'PY'
+import json, sys
+a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
+common = sorted(set(a) & set(b))
+print("# {} tests in both runs, {} chosen".format(len(common), len(b)))
+assert len(common) >= 5, common
+for k in common:
+    for m in ("Ir", "heap", "allocs"):
+        assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])
+PY
 }
 
 @test "jinja2: a comment added at the top of filters.py moves no test's count by more than the heap's layout does (1 %)" {
