@@ -195,8 +195,8 @@ for k in a:
 	cd "$P"
 	# The counted passes collect the whole suite whatever is chosen
 	# (scripts/pytest/selection.py): a test's process is forked from the same template.
-	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/k" -p no:cacheprovider \
-		-k 'test_top or test_words' tests/test_shapes.py >"$BATS_TEST_TMPDIR/k.out" 2>&1 || :
+	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS/shard1" -p no:cacheprovider \
+		-k 'test_top or test_words' tests/test_shapes.py >"$RESULTS/shard1.out" 2>&1 || :
 	python3 -c 'import json, sys
 a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
 b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
@@ -204,7 +204,30 @@ assert sorted(b) == ["tests/test_shapes.py::test_top", "tests/test_shapes.py::te
 for k in b:
     for m in ("Ir", "heap", "allocs"):
         assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])' \
-		"$D/summary.json" "$BATS_TEST_TMPDIR/k/pytest@3.11/callgrind/summary.json"
+		"$D/summary.json" "$RESULTS/shard1/pytest@3.11/callgrind/summary.json"
+}
+
+@test "pytest --merge: two shards (the test before's and the rest) merge into the whole run's summary" {
+	cd "$P"
+	"$ROOT"/scripts/rangewall pytest --venv .venv -o "$RESULTS/shard2" -p no:cacheprovider \
+		-k 'not (test_top or test_words)' tests/ >"$RESULTS/shard2.out" 2>&1 || :
+	run --separate-stderr "$ROOT"/scripts/rangewall pytest -o "$RESULTS/merged" --merge --save-baseline both \
+		"$RESULTS/shard1/pytest@3.11/callgrind/summary.json" "$RESULTS/shard2/pytest@3.11/callgrind"
+	equals 0 "$status"
+	python3 -c 'import gzip, json, sys
+a = json.load(open(sys.argv[1])); m = json.load(gzip.open(sys.argv[2], "rt"))
+assert [t["nodeid"] for t in m["tests"]] == [t["nodeid"] for t in a["tests"]], (m["tests"], a["tests"])
+for x, y in zip(a["tests"], m["tests"]):
+    for k in ("Ir", "heap", "allocs", "part", "functions"):
+        assert x[k] == y[k], (x["nodeid"], k)
+assert sorted(u["nodeid"] for u in a["unmeasured"]) == sorted(u["nodeid"] for u in m["unmeasured"])
+assert len(m["merged"]) == 2' "$D/summary.json" "$RESULTS/merged/baselines/both/summary.json.gz"
+	# shards that do not go together: refused in one line
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1])); s["python"] = "3.0.0"; json.dump(s, open(sys.argv[2], "w"))' \
+		"$D/summary.json" "$BATS_TEST_TMPDIR/other.json"
+	refused "$P" 2 "^rangewall: error: --merge: .* has python 3\.0\.0, .*: shards of one suite" \
+		"$ROOT"/scripts/rangewall pytest -o "$BATS_TEST_TMPDIR/x" --merge "$D/summary.json" "$BATS_TEST_TMPDIR/other.json"
 }
 
 # tests/pytest-kinds: a module's doctests (with --doctest-modules, from its

@@ -170,6 +170,14 @@ def main(argv):
     interrupted = context_value(d, "interrupted")
     if interrupted:
         summary["interrupted"] = interrupted
+    write(d, summary)
+    report(d, summary, base, grown)
+    return 0 if tests else 3
+
+
+def write(d, summary):
+    """summary.json, bencher.json and tests.tsv in D."""
+    tests = summary["tests"]
     with open(os.path.join(d, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=1)
         f.write("\n")
@@ -192,8 +200,6 @@ def main(argv):
             f.write("\t".join(str(t.get(k) if t.get(k) is not None else "-")
                                for k in ("part", "file", "nodeid", "Ir", "heap", "leaked",
                                          "allocs")) + "\n")
-    report(d, summary, base, grown)
-    return 0 if tests else 3
 
 
 def report(d, summary, base, grown):
