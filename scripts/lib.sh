@@ -1219,7 +1219,7 @@ rw_for_each_bench() {
 					_fe_s=1
 				fi
 			fi
-			[ "$_fe_s" -ne 0 ] || [ -n "$RW_POST_STOPPED" ] || rw_flame "$_fe_b"
+			[ "$_fe_s" -ne 0 ] || [ -n "$RW_POST_STOPPED" ] || rw_flame "$(rw_result_name "$_fe_b")"
 		fi
 		_fe_t=$(($(date +%s) - _fe_t0))
 		# An interrupted run's result goes beside the complete one, which
@@ -1263,7 +1263,7 @@ rw_for_each_bench() {
 			rm -rf "$RW_TMP"
 		else
 			rw_progress_end "$_fe_line" "FAILED (exit $_fe_s) after $_fe_t s"
-			note "$_fe_b: kept the previous result, if any, in $_fe_dir/$TOOL;" \
+			note "$(rw_result_name "$_fe_b"): kept the previous result, if any, in $_fe_dir/$TOOL;" \
 				"the failed run's log:"
 			tail -n 5 "$RW_TMP"/*.log >&2 2>/dev/null
 			rm -rf "$RW_TMP"

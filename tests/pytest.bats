@@ -191,6 +191,32 @@ for k in a:
 		"$BATS_TEST_TMPDIR/r/baselines/one/summary.json.gz" "$BATS_TEST_TMPDIR/r/pytest@3.11/callgrind/summary.json"
 }
 
+@test "pytest: every measured test has its flame graph, rooted at its Ir, its Python functions in it; the run's graph holds them all" {
+	python3 - "$D" <<'PY'
+import gzip, json, os, re, sys
+d = sys.argv[1]
+tests = json.load(open(os.path.join(d, "summary.json")))["tests"]
+assert tests
+for t in tests:
+    page = os.path.join(d, "flame", "test." + t["file"].rpartition(".")[2] + ".html")
+    text = open(page, encoding="utf-8").read()
+    m = re.search(r'"value":(\d+)', text)
+    assert m and int(m.group(1)) == t["Ir"], (t["nodeid"], m and m.group(1), t["Ir"])
+    # the test's function (marked), or the function it benchmarks (the fixture's)
+    fn = "py:" + t["nodeid"].rpartition("::")[2].partition("[")[0] if t["how"] != "fixture" else "shapes/__init__.py:"
+    assert fn in text, (t["nodeid"], "not in its graph: " + fn)
+run = open(os.path.join(d, "flame", "ir.html"), encoding="utf-8").read()
+m = re.search(r'"value":(\d+)', run)
+assert int(m.group(1)) == sum(t["Ir"] for t in tests), (m.group(1), sum(t["Ir"] for t in tests))
+# the stacks begin at the counted call: next to nothing outside it
+folded = os.path.join(d, "flame", "ir.folded")
+opened = gzip.open(folded + ".gz", "rt") if os.path.exists(folded + ".gz") else open(folded)
+outside = sum(int(l.rsplit(" ", 1)[1]) for l in opened if "[not inside a call" in l)
+assert outside < 0.01 * int(m.group(1)), (outside, m.group(1))
+PY
+	! grep -q 'py-snippet' "$RESULTS/rw.err"
+}
+
 @test "pytest: two tests chosen with -k and a file get the figures they get in the whole run" {
 	cd "$P"
 	# The counted passes collect the whole suite whatever is chosen
