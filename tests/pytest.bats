@@ -256,6 +256,23 @@ s = json.load(open(sys.argv[1])); s["python"] = "3.0.0"; json.dump(s, open(sys.a
 		"$ROOT"/scripts/rangewall pytest -o "$BATS_TEST_TMPDIR/x" --merge "$D/summary.json" "$BATS_TEST_TMPDIR/other.json"
 }
 
+@test "pytest -n 2: two Callgrind passes at once, every test the figures -n 0 gives, one summary" {
+	cd "$P"
+	run --separate-stderr "$ROOT"/scripts/rangewall pytest --venv .venv -o "$BATS_TEST_TMPDIR/n2" \
+		-p no:cacheprovider -n 2 tests/
+	equals 1 "$status"	# test_fails, and test_words over Ir:<10M, as with -n 0
+	[[ "$stderr" == *"-n 2: 2 Callgrind passes at once"* ]]
+	r=$BATS_TEST_TMPDIR/n2/pytest@3.11/callgrind
+	[ -d "$r/pass.01" ] && [ -d "$r/pass.02" ]
+	python3 -c 'import json, sys
+a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
+assert sorted(a) == sorted(b), (sorted(a), sorted(b))
+for k in a:
+    for m in ("Ir", "heap", "allocs", "leaked", "functions"):
+        assert a[k][m] == b[k][m], (k, m)' "$D/summary.json" "$r/summary.json"
+}
+
 # tests/pytest-kinds: a module's doctests (with --doctest-modules, from its
 # pytest.ini), a unittest.TestCase whose setUp is costly, a skipped
 # method, a test function.

@@ -1,6 +1,7 @@
 """rangewall pytest --merge: the summaries of a suite's shards, as one.
 
-USAGE: python3 scripts/pytest/merge.py DIR SUMMARY...
+USAGE: python3 scripts/pytest/merge.py [--baseline SUMMARY.JSON[.gz]] [--shown DIR2]
+                                       DIR SUMMARY...
 
 Each SUMMARY is a shard's summary.json (or .json.gz, or the results
 folder that holds it), run on the same Python: CI shards chosen with
@@ -10,7 +11,8 @@ collect the whole suite), so the shards' tests are put side by side, in
 the suite's order (their parts, t<N>: N is the test's place in the
 suite).  A test in two shards must have the same figures there.  Writes
 summary.json, bencher.json and tests.tsv in DIR and prints the table, as
-a run does.  Exits 2, in one line, on summaries that do not go together.
+a run does (against the baseline: the shards' changes and per-function
+checks; DIR2: the folder named, where DIR will go).  Exits 2, in one line, on summaries that do not go together.
 """
 import os
 import sys
@@ -47,9 +49,16 @@ def place(t):
 
 
 def main(argv):
-    if len(argv) < 3:
+    args, base, shown = argv[1:], {}, None
+    while args[:1] in (["--baseline"], ["--shown"]) and len(args) > 1:
+        if args[0] == "--baseline":
+            base = {t["nodeid"]: t for t in sm.load(args[1])["tests"]}
+        else:
+            shown = args[1]
+        args = args[2:]
+    if len(args) < 3:
         fail("give the shards' summary.json files (two or more)")
-    d, shards = argv[1], [read(p) for p in argv[2:]]
+    d, shards = args[0], [read(p) for p in args[1:]]
     first_path, first = shards[0]
     for path, s in shards[1:]:
         for key in ("python", "collected", "heap_pass", "cache_sim"):
@@ -78,7 +87,7 @@ def main(argv):
         merged["interrupted"] = "in " + ", ".join(stopped)
     os.makedirs(d, exist_ok=True)
     sm.write(d, merged)
-    sm.report(d, merged, {}, [])
+    sm.report(shown or d, merged, base, [t for t in merged["tests"] if t.get("fn_growth")])
     return 0 if tests else 3
 
 

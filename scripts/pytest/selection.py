@@ -12,7 +12,7 @@ The selection pass runs pytest natively with the user's arguments and
 --collect-only; this plugin then writes, as JSON: the node ids chosen
 and the arguments with the selection taken out (positional paths,
 -k, -m, --deselect, pytest's cache selections, -x and --maxfail, and
-pytest-xdist's options).  rangewall pytest checks that the canonical
+pytest-xdist's options), and -n's count.  rangewall pytest checks that the canonical
 collection holds every test chosen, and otherwise keeps the user's
 arguments (the figures then follow the selection; it says so).
 """
@@ -70,6 +70,11 @@ class Select:
         self.config, self.path = config, path
 
     def pytest_collection_finish(self, session):
+        # pytest-xdist's -n N (auto: its count of CPUs), as xdist reads it:
+        # the Callgrind passes rangewall runs at once.
+        jobs = getattr(self.config.option, "numprocesses", None) or 0
+        limit = getattr(self.config.option, "maxprocesses", None)
         with open(self.path, "w", encoding="utf-8") as f:
             json.dump({"nodeids": [item.nodeid for item in session.items],
-                       "canonical": canonical_args(self.config)}, f, ensure_ascii=False)
+                       "canonical": canonical_args(self.config),
+                       "jobs": min(jobs, limit) if limit else jobs}, f, ensure_ascii=False)
