@@ -114,8 +114,16 @@ all: deps build
 	@$(if $(BENCH),,$(RW_TOOL_ENV) scripts/sweep $(if $(PY),-p $(call shq,$(PY))) -o $(RESULTS))
 	@echo "rangewall: results in $(RESULTS)/ (see $(RESULTS)/README.md)"
 
+# C benchmarks alone (make callgrind BENCH=c-range) need their binaries,
+# not the runners, whose check is a third of the driver's own cost there
+# (make bench, 1b); dhat's copy mode reads the binaries without client
+# requests too.
+comma := ,
+RW_ONLY_C := $(if $(BENCH),$(if $(filter-out $(BENCHES),$(subst $(comma), ,$(BENCH))),,yes))
+RW_NEEDS := $(if $(RW_ONLY_C),$(BINS) nvalgrind,build)
+
 .PHONY: $(TOOLS) $(VARIANTS)
-$(TOOLS): $(if $(RW_BUILT),,deps build)
+$(TOOLS): $(if $(RW_BUILT),,deps $(RW_NEEDS))
 	@$(RW_TOOL_ENV) scripts/$@ $(RW_DRIVER_ARGS)
 dhat-copy: $(if $(RW_BUILT),,deps build)
 	@$(RW_TOOL_ENV) scripts/dhat $(RW_DRIVER_ARGS) -d copy

@@ -460,6 +460,19 @@ def bench_md(res):
                 t.get("make", 0) / t.get("bare", 1),
                 "{:.2f}".format(t.get("make", 0) / plain) if plain else "—", target))
         md.append("")
+    fixed = {x["what"].rsplit(" ", 1)[1]: x for x in sel("fixedcost")}
+    if {"make", "plain", "ratio"} <= set(fixed):
+        what = fixed["ratio"]["what"].rsplit(" ", 1)[0]
+        md += ["## The drivers' fixed cost: `make {} N=10000000` against plain `valgrind`".format(
+                   what.replace(" ", " BENCH=")), "",
+               "{} pairs run in turns: `make` as a user types it, then `valgrind --tool=callgrind "
+               "build/c-range 10000000`; the median of the pairs' ratios, and of each's times.".format(
+                   fixed["ratio"]["n"]), "",
+               "| make (median) | plain (median) | make / plain, median of the pairs | target |",
+               "|---|---|---|---|",
+               "| {:.2f} s | {:.2f} s | {:.2f} | ≤ 1.5 |".format(
+                   float(fixed["make"]["seconds"]), float(fixed["plain"]["seconds"]),
+                   float(fixed["ratio"]["seconds"])), ""]
     tg = {x["what"]: x for x in sel("toggle")}
     if "pairs" in tg and "none" in tg:
         p, n = tg["pairs"], tg["none"]
@@ -527,6 +540,35 @@ def bench_md(res):
                         ("rangewall callgrind -m pytest", cg)):
             md.append("| `{}` | {:.2f} s | {:.2f} s | {:.1f} x |".format(what, t, t / 5, t / plain))
         md += ["", "`rangewall pytest` / `rangewall callgrind -m pytest`: {:.2f} x.".format(rw / cg), ""]
+    jj = {x["what"]: x for x in sel("jinja2")}
+    if "rangewall pytest" in jj and "naive callgrind" in jj:
+        naive, rw = float(jj["naive callgrind"]["seconds"]), float(jj["rangewall pytest"]["seconds"])
+        n = int(jj["measured tests"]["Ir"]) if "measured tests" in jj else 0
+        md += ["## rangewall pytest on a real suite: jinja2's `tests/test_filters.py`", "",
+               "Debian's jinja2 source, run from its tree (`pythonpath = src`), on {}; the median of "
+               "3 turns, each the naive run then `rangewall pytest --all` (its selection pass, heap "
+               "pass, Callgrind pass, summary and flame graphs; saving a baseline).".format(
+                   ctx.get("release", "?")), "",
+               "| what | figure | target |", "|---|---|---|",
+               "| `valgrind --tool=callgrind python3 -m pytest tests/test_filters.py` | {:.1f} s, {} Ir "
+               "| |".format(naive, group(int(jj["naive callgrind"]["Ir"]))),
+               "| `rangewall pytest --all tests/test_filters.py` ({} measured tests) | {:.1f} s, "
+               "{:.2f} x the naive run | ≤ 3 x |".format(n, rw, rw / naive)]
+        if "peak memory" in jj:
+            md.append("| its peak memory, post-processing included (its processes' Pss added up, "
+                      "sampled every 0.1 s: `scripts/peakmem`) | {} MB | < 2,000 MB |".format(
+                          group(int(jj["peak memory"]["Ir"]) // 1000000)))
+        if "baseline bytes" in jj:
+            md.append("| its baseline (`--save-baseline`) | {:.2f} MB | < 50 MB |".format(
+                int(jj["baseline bytes"]["Ir"]) / 1e6))
+        if "results bytes" in jj:
+            md.append("| its results folder (parts, flame graphs, summary) | {:.1f} MB | |".format(
+                int(jj["results bytes"]["Ir"]) / 1e6))
+        if "-n 2" in jj:
+            md.append("| `-n 2`: two Callgrind passes at once | {:.1f} s; {} of {} tests with -n 0's Ir, "
+                      "heap and allocations | all |".format(
+                          float(jj["-n 2"]["seconds"]), jj["-n 2 same as -n 0"]["Ir"], n))
+        md.append("")
     growth = sel("growth")
     if growth:
         md += ["## Each tool's time against n", "",
