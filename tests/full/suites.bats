@@ -87,7 +87,7 @@ setup() {
 # within A B PERCENT: every test of summary A is in B, its Ir within
 # PERCENT %; prints the largest change.
 within() {
-	python3 - "$RESULTS/$1.json" "$RESULTS/$2.json" "$3" <<'PY'
+	python3 - "$RESULTS/$1.json" "$RESULTS/$2.json" "$3" >&3 <<'PY'
 import json, sys
 a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
 b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
@@ -115,7 +115,7 @@ PY
 }
 
 @test "jinja2: tests chosen with -k over the whole suite get the figures they get in their file's run, exactly" {
-	python3 - "$RESULTS/first.json" "$RESULTS/chosen.json" <<'PY'
+	python3 - "$RESULTS/first.json" "$RESULTS/chosen.json" >&3 <<'PY'
 import json, sys
 a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
 b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
