@@ -217,6 +217,21 @@ PY
 	! grep -q 'py-snippet' "$RESULTS/rw.err"
 }
 
+@test "pytest: results kept inside the project (the default -o): the same figures run after run" {
+	c=$BATS_TEST_TMPDIR/inside
+	cp -r "$P" "$c" && cd "$c" && rm -rf rangewall-results
+	for i in 1 2; do
+		"$ROOT"/scripts/rangewall pytest --venv .venv -p no:cacheprovider -k 'not fails' >/dev/null 2>&1 || :
+		cp rangewall-results/pytest@3.11/callgrind/summary.json "$BATS_TEST_TMPDIR/in$i.json"
+	done
+	python3 -c 'import json, sys
+a, b = ({t["nodeid"]: t for t in json.load(open(f))["tests"]} for f in sys.argv[1:])
+assert len(a) == 5 and sorted(a) == sorted(b)
+for k in a:
+    for m in ("Ir", "heap", "allocs", "leaked"):
+        assert a[k][m] == b[k][m], (k, m, a[k][m], b[k][m])' "$BATS_TEST_TMPDIR/in1.json" "$BATS_TEST_TMPDIR/in2.json"
+}
+
 @test "pytest: two tests chosen with -k and a file get the figures they get in the whole run" {
 	cd "$P"
 	# The counted passes collect the whole suite whatever is chosen
