@@ -91,6 +91,8 @@ def pytest_addoption(parser):
     g.addoption("--rangewall-work", default=None,
                 help="folder: the measured tests' processes' reports")
     g.addoption("--rangewall-all", action="store_true", help="measure every test")
+    g.addoption("--rangewall-ignore", default=None,
+                help="DEV:INO, a folder not collected (the results'), by its device and inode")
     # What the run checks the tests against, read once the template is
     # forked: a file, so that the command line (whose strings the template
     # holds) is the same with a baseline or without, with a selection or
@@ -154,6 +156,22 @@ class Session:
         self.map_count = None
         self.collected = None
         self.cfg = {}
+        dev, _, ino = (config.getoption("--rangewall-ignore") or "0:0").partition(":")
+        self.ignore = (int(dev), int(ino)) if int(ino) else None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_ignore_collect(self, collection_path):
+        """Results folders, never collected: this run's (--rangewall-ignore)
+        and any named rangewall-results (every tool's default)."""
+        if collection_path.name == "rangewall-results":
+            return True
+        if self.ignore is None:
+            return None
+        try:
+            st = os.stat(collection_path)
+        except OSError:
+            return None
+        return True if (st.st_dev, st.st_ino) == self.ignore else None
 
     # --- which tests ---------------------------------------------------------------
     def measured(self, item):

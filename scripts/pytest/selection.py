@@ -37,9 +37,9 @@ def canonical_args(config):
     actions = config._parser._getparser()._option_string_actions
     raw = [str(a) for a in config.invocation_params.args]
     # Without what run.py and the selection pass add around the user's:
-    # -p no:benchmark -p no:cacheprovider ... --collect-only -q
-    if raw[:4] == ["-p", "no:benchmark", "-p", "no:cacheprovider"]:
-        raw = raw[4:]
+    # -p no:benchmark ... --collect-only -q
+    if raw[:2] == ["-p", "no:benchmark"]:
+        raw = raw[2:]
     if raw[-2:] == ["--collect-only", "-q"]:
         raw = raw[:-2]
     out, i = [], 0
