@@ -77,7 +77,8 @@ setup_file() {
 	rwp "$J" tenth --all --baseline first "$F"
 	X=$(echo "$SRC"/python-xmltodict-*/)
 	rwp "${X%/}" xmltodict --all tests/
-	/usr/bin/python3 -m pytest -q -p no:cacheprovider "${X%/}/tests" >"$RESULTS/xmltodict-plain.out" 2>&1 || :
+	# (in its folder, as rangewall pytest runs it: from another, 15 fail)
+	(cd "${X%/}" && /usr/bin/python3 -m pytest -q -p no:cacheprovider tests) >"$RESULTS/xmltodict-plain.out" 2>&1 || :
 }
 
 setup() {
@@ -147,7 +148,9 @@ PY
 @test "jinja2: urlize a tenth slower: the per-function check reports it in its 4 callers, and nothing else" {
 	run sed -n '/functions whose inclusive Ir grew/,$p' "$RESULTS/tenth.out"
 	printf '# %s\n' "${lines[@]}" >&3
-	reported=$(printf '%s\n' "${lines[@]}" | grep -c '^  tests/')
+	# a line a function that grew in a test: urlize, and its callers
+	# whose inclusive Ir grew past 5 % with it; the tests, once each
+	reported=$(printf '%s\n' "${lines[@]}" | grep '^  tests/' | awk -F': ' '{ print $1 }' | sort -u | wc -l)
 	equals 4 "$reported"
 	equals 4 "$(printf '%s\n' "${lines[@]}" | grep -c ': py:urlize (src/jinja2/utils.py:[0-9]*) +')"
 }
