@@ -280,7 +280,8 @@ s = json.load(open(sys.argv[1])); s["python"] = "3.0.0"; json.dump(s, open(sys.a
 	equals 1 "$status"	# test_fails, and test_words over Ir:<10M, as with -n 0
 	[[ "$stderr" == *"-n 2: 2 Callgrind passes at once"* ]]
 	r=$BATS_TEST_TMPDIR/n2/pytest@3.11/callgrind
-	[ -d "$r/pass.01" ] && [ -d "$r/pass.02" ]
+	[ -d "$r/pass.01" ]
+	[ -d "$r/pass.02" ]
 	python3 -c 'import json, sys
 a = {t["nodeid"]: t for t in json.load(open(sys.argv[1]))["tests"]}
 b = {t["nodeid"]: t for t in json.load(open(sys.argv[2]))["tests"]}
