@@ -32,7 +32,9 @@ setup_file() {
 	cp "$ROOT/tests/aspython/getsig.py" .
 	run --separate-stderr "$C/scripts/rangewall" callgrind --pyframes -o out getsig.py
 	equals 0 "$status"
-	[[ "$output" == "SIGINT <built-in function default_int_handler>"* ]]
+	# the program ran: its first line, the signals as python3 has them here
+	# (bats may be started with SIGINT ignored, which the program then has)
+	equals "$(/usr/bin/python3 getsig.py | head -n 1)" "$(printf '%s\n' "$output" | head -n 1)"
 	# the warning first, naming the versions tested, then the run's lines
 	equals "rangewall: Python $("$ROOT"/scripts/pythons "$T" | awk '{ print $2 }') ($T) is not among the versions rangewall was tested on ($(sed '/^#/d' "$C/pyembed/tested.txt" | paste -sd' ' -); pyembed/tested.txt): Python function names (--pyframes) and the guard against specialised calls are off; the tools see the interpreter alone" \
 		"$(printf '%s\n' "$stderr" | head -n 1)"
