@@ -22,7 +22,7 @@ in DIR:
                 a test
 and prints a table, each test's change against the baseline's when one
 is given, the per-function check (a function whose inclusive Ir within a
-test grew by more than +P % and more than FLOOR Ir; default +5%@5000),
+test grew by more than +P % and more than FLOOR Ir; default +10%@5000),
 and the tests not measured.  Exits 0; 3 when no test was measured.
 """
 
@@ -40,7 +40,7 @@ SCHEMA = "rangewall-pytest-summary"
 VERSION = 2
 PLUGIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rangewall_pytest.py")
 HEAP = ("heap", "leaked", "allocs", "heap_start", "heap_end")
-FN_CHECK = "+5%@5000"
+FN_CHECK = "+10%@5000"
 
 
 def read_jsonl(path):
