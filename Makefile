@@ -12,7 +12,7 @@
 #              (c-accu, py-stringio*; default: the row's `chunk`)
 #   ANNOTATE=  yes|no: report c-intlist's ints as heap blocks (default:
 #              yes for massif and memcheck, no elsewhere)
-#   PY=        the Pythons that py-* without @ run on, as scripts/pythons
+#   PY=        the Pythons that py-* without @ run on, as scripts/setup/pythons
 #              lists them (3.11d 3.11 2.7 ...), "default" (the seeds'
 #              roles: debug, release, py2, newest) or "all"; PYTHONS= too
 #   MODE=      annotate|malloc|pymalloc: the runner's allocator (default
@@ -84,7 +84,7 @@ shq = '$(subst ','\'',$(1))'
 # (Once: the sub-make of `all` inherits checked knobs.)
 ifeq ($(RW_BUILT),)
 ifneq ($(filter all sweep $(TOOLS) $(VARIANTS),$(or $(MAKECMDGOALS),all)),)
-RW_BAD := $(shell scripts/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
+RW_BAD := $(shell scripts/setup/check-args $(call shq,$(BENCH)) $(call shq,$(N)) \
 	$(call shq,$(CHUNK)) $(call shq,$(ANNOTATE)) $(call shq,$(MODE)) \
 	$(call shq,$(PY)) $(call shq,$(SNIPPET)) $(call shq,$(MEASURE)) \
 	$(call shq,$(DHAT_MODE)) $(call shq,$(PYFRAMES)) 2>&1)
@@ -140,7 +140,7 @@ strace-notcache: $(if $(RW_BUILT),,deps build)
 # per-element table and charts want them all).
 .PHONY: report findings bench screenshots flame
 report:
-	@$(PYTHON3) scripts/report.py -r $(RESULTS)
+	@$(PYTHON3) scripts/post/report.py -r $(RESULTS)
 # The flame graphs of every Callgrind, Massif and DHAT result in RESULTS,
 # drawn again (each run draws its own): RESULTS/BENCH/TOOL/flame/.
 flame:
@@ -152,14 +152,14 @@ findings: deps build
 	@rm -rf $(call shq,$(FINDINGS_RESULTS)).tmp
 	@$(MAKE) --no-print-directory all RW_BUILT=1 RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp
 	@# ltrace at the seed's n for 2.7's int blocks (make's default is a tenth: minutes more)
-	@if scripts/pythons py2 >/dev/null 2>&1; then $(MAKE) --no-print-directory ltrace RW_BUILT=1 \
+	@if scripts/setup/pythons py2 >/dev/null 2>&1; then $(MAKE) --no-print-directory ltrace RW_BUILT=1 \
 		RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp BENCH=py-range@py2 N=10000000; fi
-	@extra=$$(scripts/pythons all | awk '{ print $$1 }' | \
-		grep -vxF "$$(scripts/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
+	@extra=$$(scripts/setup/pythons all | awk '{ print $$1 }' | \
+		grep -vxF "$$(scripts/setup/pythons default | awk '{ print $$1 }')" | sed 's/^/py-range@/'); \
 	[ -z "$$extra" ] || $(MAKE) --no-print-directory callgrind massif RW_BUILT=1 \
 		RESULTS=$(call shq,$(FINDINGS_RESULTS)).tmp BENCH="$$(echo $$extra)"
 	@rm -rf $(call shq,$(FINDINGS_RESULTS)) && mv $(call shq,$(FINDINGS_RESULTS)).tmp $(call shq,$(FINDINGS_RESULTS))
-	@$(PYTHON3) scripts/report.py -r $(call shq,$(FINDINGS_RESULTS)) -o docs/FINDINGS.md --images docs/findings
+	@$(PYTHON3) scripts/post/report.py -r $(call shq,$(FINDINGS_RESULTS)) -o docs/FINDINGS.md --images docs/findings
 
 # Two runs compared per phase (scripts/compare): OUT/COMPARE.md,
 # compare.tsv, compare.png; exit 1 past LIMIT.  A=baseline reads what
@@ -177,21 +177,21 @@ baseline:
 
 # KCachegrind on py-range's Callgrind parts, under Xvfb: docs/images/.
 # Then flame graphs in headless Chromium: Debian's docutils under
-# callgrind, massif and dhat, one graph of each (scripts/flame-shots).
+# callgrind, massif and dhat, one graph of each (scripts/maint/flame-shots).
 screenshots: deps build
-	@$(RW_TOOL_ENV) scripts/screenshots $(if $(PY),-p $(call shq,$(PY)))
-	@$(RW_TOOL_ENV) scripts/flame-shots $(if $(PY),-p $(call shq,$(PY)))
+	@$(RW_TOOL_ENV) scripts/maint/screenshots $(if $(PY),-p $(call shq,$(PY)))
+	@$(RW_TOOL_ENV) scripts/maint/flame-shots $(if $(PY),-p $(call shq,$(PY)))
 
 # docs/TUTORIAL.md's commands run again, at their sizes, from a scratch
 # folder (results/ untouched; about 12 minutes here): check compares what they
 # print with the tutorial, update writes it (and the images) in.
 .PHONY: tutorial-check tutorial-update
 tutorial-check tutorial-update: deps build
-	@$(RW_TOOL_ENV) scripts/tutorial $(@:tutorial-%=%)
+	@$(RW_TOOL_ENV) scripts/maint/tutorial $(@:tutorial-%=%)
 
 # What the suite costs (two full makes: ~20 minutes): RESULTS/BENCH.md.
 bench: deps build
-	@$(RW_TOOL_ENV) scripts/bench -o $(RESULTS)
+	@$(RW_TOOL_ENV) scripts/maint/bench -o $(RESULTS)
 
 # The StringIO sweep times writes natively: N= writes, CHUNK=, PY=.
 .PHONY: sweep
@@ -204,15 +204,15 @@ sweep: deps build
 build: build-deps
 	@$(MAKE) --no-print-directory cbuild runners nvalgrind
 build-deps:
-	@scripts/deps build
+	@scripts/setup/deps build
 cbuild: $(BINS)
 	@:
 
-# The embedded-CPython runner, once per Python found (scripts/pythons), or
+# The embedded-CPython runner, once per Python found (scripts/setup/pythons), or
 # for PYTHONS= only (tags, roles or a python-config's path).
 runners:
 	@CC=$(call shq,$(CC)) CFLAGS=$(call shq,$(CFLAGS)) LDFLAGS=$(call shq,$(LDFLAGS)) \
-		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/build-runners $(PYTHONS)
+		RW_BUILD=$(call shq,$(abspath $(BUILD))) V=$(V) scripts/setup/build-runners $(PYTHONS)
 
 # Each row's flags and defaults: its cflags, and its n, n_max and chunk
 # as the program's RW_DEFAULT_N, RW_MAX_N and RW_DEFAULT_CHUNK.
@@ -236,9 +236,9 @@ nvalgrind:
 # --- dependencies -----------------------------------------------------------
 .PHONY: deps test-deps
 deps:
-	@scripts/deps run
+	@scripts/setup/deps run
 test-deps:
-	@scripts/deps test
+	@scripts/setup/deps test
 
 # --- test -------------------------------------------------------------------
 # Two tiers: test, the fast one (small sizes, at most 5 minutes here), and
@@ -247,17 +247,17 @@ test-deps:
 test: test-deps build
 	@tests/run
 test-full: build
-	@scripts/deps full
+	@scripts/setup/deps full
 	@tests/run --full
 
 # --- install ----------------------------------------------------------------
 # The rangewall command, its drivers and the runners built here, in
-# PREFIX/lib/rangewall (scripts/install; every file listed in its MANIFEST).
+# PREFIX/lib/rangewall (scripts/setup/install; every file listed in its MANIFEST).
 .PHONY: install uninstall
 install: build
-	@scripts/install $(call shq,$(abspath $(PREFIX)))
+	@scripts/setup/install $(call shq,$(abspath $(PREFIX)))
 uninstall:
-	@scripts/install --uninstall $(call shq,$(abspath $(PREFIX)))
+	@scripts/setup/install --uninstall $(call shq,$(abspath $(PREFIX)))
 
 # --- clean ------------------------------------------------------------------
 .PHONY: clean clean-results

@@ -2,7 +2,7 @@
  * pyrun - run a Python snippet inside an embedded CPython, measuring only
  * the snippet, split into phases, with pymalloc's objects made visible to
  * Valgrind.  One source for CPython 2.7 and 3.6+; built once per Python
- * (scripts/build-runners), as build/pyembed/pyrun-TAG.  The suite's own
+ * (scripts/setup/build-runners), as build/pyembed/pyrun-TAG.  The suite's own
  * snippets run here; a user's program runs in its own python with the
  * hook (hook.c) where that Python has audit hooks (3.8+), here before.
  *
@@ -34,7 +34,7 @@
 #include "embed.h"
 #include "pyframes.h"
 
-#ifndef RW_PYTHON_EXE		/* baked in by scripts/build-runners */
+#ifndef RW_PYTHON_EXE		/* baked in by scripts/setup/build-runners */
 #error "build with -DRW_PYTHON_EXE='\"/path/to/python\"'"
 #endif
 

@@ -89,10 +89,10 @@ sigrun() { python3 "$ROOT/tests/sigint.py" "$@"; }
 	# The Pythons linked to a libpython of their own (pyenv's, found by
 	# DT_RUNPATH): the fixed environment's LD_LIBRARY_PATH once ran
 	# Debian's libpython3.11 (3.11.2) under pyenv's python3.11 (3.11.7).
-	tags=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $7 == "shared" { print $1 }')
+	tags=$("$ROOT"/scripts/setup/pythons all | awk '$1 ~ /^3\./ && $7 == "shared" { print $1 }')
 	[ -n "$tags" ] || skip "no Python here links a libpython of its own"
 	for t in $tags; do
-		exe=$("$ROOT"/scripts/pythons "$t" | awk '{ print $4 }')
+		exe=$("$ROOT"/scripts/setup/pythons "$t" | awk '{ print $4 }')
 		want=$("$exe" version.py)
 		got=$("$ROOT"/scripts/rangewall strace --python "$t" --clean-env -o "$RESULTS/v" version.py 2>/dev/null)
 		equals "$want" "$got" || { echo "under --python $t" >&2; return 1; }

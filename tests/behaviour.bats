@@ -65,7 +65,7 @@ ir() { tsv_get "$1" Ir phase "$2"; }
 }
 
 @test "--venv of one Python with --python of another: refused in one line, exit 2" {
-	other=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\.1[2-9]$/ { print $1; exit }')
+	other=$("$ROOT"/scripts/setup/pythons all | awk '$1 ~ /^3\.1[2-9]$/ { print $1; exit }')
 	[ -n "$other" ] || skip "no Python 3.12+ here to mismatch with Debian's 3.11"
 	/usr/bin/python3 -m venv --without-pip "$W/venv"
 	cd "$W"

@@ -91,7 +91,7 @@ setup_file() {
 }
 
 @test "make compare BENCH=py-range A=@REL B=@NEWER: per-element Ir and bytes side by side" {
-	newer=$("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\.1[2-9]$/ { print $1; exit }')
+	newer=$("$ROOT"/scripts/setup/pythons all | awk '$1 ~ /^3\.1[2-9]$/ { print $1; exit }')
 	[ -n "$newer" ] || newer=${REL}d
 	need_python "$newer"
 	make -s -C "$SHORT" callgrind massif BENCH="py-range@$newer" N=100000 PYTHONS="$REL $newer" \
@@ -116,8 +116,8 @@ setup_file() {
 		"$(awk -F'\t' '$2 == "callgrind" && $3 == "build" && $4 == "Ir" { print $7 }' "$t")" \
 		"$(awk -v a="$ia" -v b="$ib" 'BEGIN { printf "%.6f", b / a + 1e-6 }')"
 	# (3.11d, where no 3.12+ is found, has 3.11's version: no note then.)
-	va=$("$ROOT"/scripts/pythons "$REL" | awk '{ print $2; exit }')
-	vb=$("$ROOT"/scripts/pythons "$newer" | awk '{ print $2; exit }')
+	va=$("$ROOT"/scripts/setup/pythons "$REL" | awk '{ print $2; exit }')
+	vb=$("$ROOT"/scripts/setup/pythons "$newer" | awk '{ print $2; exit }')
 	[ "$va" = "$vb" ] || grep -q "^- python version: A $va, B $vb" "$md"
 }
 

@@ -12,8 +12,8 @@ suite_packages() {
 		grep -vxE 'apt-get|install|rm' | sort
 }
 
-@test "each Dockerfile installs the same packages as scripts/deps" {
-	want=$("$ROOT"/scripts/deps list | sort)
+@test "each Dockerfile installs the same packages as scripts/setup/deps" {
+	want=$("$ROOT"/scripts/setup/deps list | sort)
 	for f in "$ROOT"/docker/Dockerfile*; do
 		equals "$want" "$(suite_packages "$f")"
 	done
@@ -33,12 +33,12 @@ suite_packages() {
 	done
 }
 
-@test "the 2.7 image builds CPython with the seed's flags where scripts/pythons looks" {
+@test "the 2.7 image builds CPython with the seed's flags where scripts/setup/pythons looks" {
 	f=$ROOT/docker/Dockerfile.py27-pydebug
 	grep -q -- '--with-pydebug --with-valgrind' "$f"
 	grep -qx 'ENV PYENV_ROOT=/opt/pyenv' "$f"
 	grep -qx 'ARG PREFIX=/opt/pyenv/versions/2.7.18-pydebug' "$f"
-	# scripts/pythons' pattern for pyenv's interpreters matches that prefix.
-	grep -qF '"${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python[23].*-config' "$ROOT/scripts/pythons"
+	# scripts/setup/pythons' pattern for pyenv's interpreters matches that prefix.
+	grep -qF '"${PYENV_ROOT:-$HOME/.pyenv}"/versions/*/bin/python[23].*-config' "$ROOT/scripts/setup/pythons"
 	grep -q 'BENCH=c-range py-range@2.7d' "$f"
 }

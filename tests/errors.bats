@@ -50,7 +50,7 @@ rejects() { refused "$RESULTS" "$@"; }	# (helper.bash)
 
 @test "report: a missing results folder is named" {
 	rejects 2 "^report: error: results folder '/nonexistent/r' does not exist \(run: make\)" \
-		"$ROOT"/scripts/report.py -r /nonexistent/r
+		"$ROOT"/scripts/post/report.py -r /nonexistent/r
 }
 
 @test "make: N=-1 is refused" {
@@ -97,7 +97,7 @@ rejects() { refused "$RESULTS" "$@"; }	# (helper.bash)
 }
 
 @test "make: MODE=annotate on Python 2.7, which has no allocator API" {
-	"$ROOT"/scripts/pythons 2.7 >/dev/null 2>&1 || skip "no Python 2.7 here"
+	"$ROOT"/scripts/setup/pythons 2.7 >/dev/null 2>&1 || skip "no Python 2.7 here"
 	rejects 2 "MODE 'annotate' needs Python 3.6\+: py-range@2.7 has only pymalloc" \
 		make -s -C "$ROOT" massif MODE=annotate BENCH=py-range@2.7 RESULTS="$RESULTS"
 }
@@ -126,7 +126,7 @@ rejects() { refused "$RESULTS" "$@"; }	# (helper.bash)
 }
 
 @test "deps: an unknown mode" {
-	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: build, run, test, full, shots, list\)" "$ROOT"/scripts/deps bogus
+	rejects 2 "^deps: error: unknown mode 'bogus' \(allowed: build, run, test, full, shots, list\)" "$ROOT"/scripts/setup/deps bogus
 }
 
 @test "c-range: N=abc" {

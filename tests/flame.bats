@@ -22,7 +22,7 @@ setup_file() {
 }
 
 setup() {
-	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/pythons --hint release)"
+	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/setup/pythons --hint release)"
 	R=$RESULTS/py/known@$REL
 }
 

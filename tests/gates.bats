@@ -15,13 +15,29 @@ setup_file() {
 
 # shell_files: every shell script in the project.
 shell_files() {
-	cd "$ROOT" && grep -l '^#!/bin/sh' $(find scripts -maxdepth 1 -type f) tests/run .ci/run
+	cd "$ROOT" && grep -l '^#!/bin/sh' $(find scripts -type f -not -path '*/__pycache__/*') tests/run .ci/run
 }
 
-@test "shellcheck: every shell script passes, lib.sh followed" {
+@test "shellcheck: every shell script passes, scripts/lib/ followed" {
 	files=$(shell_files)
 	[ -n "$files" ]
-	cd "$ROOT" && shellcheck -x $files scripts/lib.sh
+	cd "$ROOT" && shellcheck -x $files
+}
+
+@test "shellcheck: scripts/lib/ as a driver sources it, in its order" {
+	# shellcheck sees one file at a time: what a file of lib/ assigns for
+	# another is checked where they meet, in the drivers' order (lib/base.sh).
+	for f in base table args command run context loop; do cat "$ROOT/scripts/lib/$f.sh"; done >"$BATS_TEST_TMPDIR/lib.sh"
+	cd "$ROOT" && shellcheck -x "$BATS_TEST_TMPDIR/lib.sh"
+}
+
+@test "scripts/lib/: every file at most 400 lines, every one in the drivers' order" {
+	for f in "$ROOT"/scripts/lib/*.sh; do
+		n=$(wc -l <"$f")
+		[ "$n" -le 400 ] || { echo "${f#"$ROOT"/}: $n lines"; return 1; }
+		case ${f##*/} in given.sh) continue ;; esac
+		grep -q "^#   ${f##*/} " "$ROOT/scripts/lib/base.sh" || { echo "${f##*/} not in lib/base.sh's list"; return 1; }
+	done
 }
 
 @test "shellcheck: the bats helpers pass as bash" {
@@ -47,9 +63,9 @@ requests() {
 }
 
 @test "C: the runner and the hook build with -Werror against the tier's Pythons (and 2.7)" {
-	tags="$(tier_tags) $("$ROOT"/scripts/pythons py2 | awk '{ print $1 }')"
+	tags="$(tier_tags) $("$ROOT"/scripts/setup/pythons py2 | awk '{ print $1 }')"
 	# shellcheck disable=SC2086 # tags are words
-	run env CFLAGS=-Werror RW_BUILD="$BATS_FILE_TMPDIR/rw" "$ROOT"/scripts/build-runners $tags
+	run env CFLAGS=-Werror RW_BUILD="$BATS_FILE_TMPDIR/rw" "$ROOT"/scripts/setup/build-runners $tags
 	equals 0 "$status"
 	for t in $tags; do
 		[ -x "$BATS_FILE_TMPDIR/rw/pyembed/pyrun-$t" ]
@@ -79,7 +95,7 @@ requests() {
 	b=$BATS_FILE_TMPDIR/asan-runner
 	run env CFLAGS='-Werror -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' RW_BUILD="$b" \
-		"$ROOT"/scripts/build-runners release newest py2
+		"$ROOT"/scripts/setup/build-runners release newest py2
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"skipped"* ]]
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
@@ -143,7 +159,7 @@ requests() {
 
 @test "docs/REFERENCE.md: its generated blocks are what the commands print now; every target and knob of the Makefile is there" {
 	cd "$ROOT"
-	run scripts/reference --check
+	run scripts/maint/reference --check
 	equals 0 "$status" || { echo "$output" >&2; return 1; }
 	targets=$(make -pn -C "$ROOT" help 2>/dev/null | awk '/^\.PHONY:/ { for (i = 2; i <= NF; i++) print $i }' | sort -u)
 	[ "$(printf '%s\n' "$targets" | wc -l)" -ge 20 ]

@@ -43,26 +43,26 @@ is_png() {
 		{ echo "$1 is not a PNG" >&2; return 1; }
 }
 
-# need_python TAG: skip the test unless scripts/pythons finds TAG, naming
+# need_python TAG: skip the test unless scripts/setup/pythons finds TAG, naming
 # the Pythons found and how to get this one.
 need_python() {
-	if ! "$ROOT"/scripts/pythons "$1" >/dev/null 2>&1; then
-		how=$("$ROOT"/scripts/pythons --hint "$1")
-		skip "needs Python $1, not found here ($("$ROOT"/scripts/pythons all | awk '{ printf "%s%s", s, $1; s = ", " }')); $how"
+	if ! "$ROOT"/scripts/setup/pythons "$1" >/dev/null 2>&1; then
+		how=$("$ROOT"/scripts/setup/pythons --hint "$1")
+		skip "needs Python $1, not found here ($("$ROOT"/scripts/setup/pythons all | awk '{ printf "%s%s", s, $1; s = ", " }')); $how"
 	fi
 }
 
 # py3_tags: the tags of every Python 3.6+ with the GIL found here (those
 # --pyframes serves), as one line.
 py3_tags() {
-	"$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $2 !~ /^3\.[0-5]\./ &&
+	"$ROOT"/scripts/setup/pythons all | awk '$1 ~ /^3\./ && $2 !~ /^3\.[0-5]\./ &&
 		$6 !~ /free-threaded/ { print $1 }' | paste -sd' ' -
 }
 
 # build_plant TAG DIR: tests/plant/rwplant.c built for Python TAG in DIR,
 # with plant.py beside it.
 build_plant() {
-	_cfg=$("$ROOT"/scripts/pythons "$1" | awk '{ print $3 }')
+	_cfg=$("$ROOT"/scripts/setup/pythons "$1" | awk '{ print $3 }')
 	# shellcheck disable=SC2046 # the include flags are words
 	mkdir -p "$2" && cp "$ROOT/tests/plant/plant.py" "$2/" &&
 		cc -shared -fPIC -g -O0 $("$_cfg" --includes) "$ROOT/tests/plant/rwplant.c" \
@@ -101,7 +101,7 @@ tier_tags() {
 	if [ "${RW_TEST_TIER:-}" = full ]; then
 		py3_tags
 	else
-		{ "$ROOT"/scripts/pythons release | awk '{ print $1 }'
+		{ "$ROOT"/scripts/setup/pythons release | awk '{ print $1 }'
 		  py3_tags | tr ' ' '\n' | tail -n 1; } | awk 'NF && !seen[$0]++' | paste -sd' ' -
 	fi
 }
@@ -111,10 +111,10 @@ group() {
 	printf '%s\n' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
 }
 
-# release_tag: the tag of Debian's release python3, as scripts/pythons
+# release_tag: the tag of Debian's release python3, as scripts/setup/pythons
 # names it (3.11 here).
 release_tag() {
-	"$ROOT"/scripts/pythons release | awk '{ print $1; exit }'
+	"$ROOT"/scripts/setup/pythons release | awk '{ print $1; exit }'
 }
 
 # phases TSV: the phase names of a phases.tsv, in order, one line.

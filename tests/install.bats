@@ -148,7 +148,7 @@ refused_here() { refused "$PROJ/work" "$@"; }
 	refused_here 2 "^rangewall: error: cannot write results to '/proc/new'" "$RW" callgrind -o /proc/new app.py --size 1
 	refused_here 2 "^rangewall: error: unknown tool 'perf'" "$RW" perf app.py
 	# (Where a 2.7 is found: without one, --python py2 is refused earlier.)
-	if [ -n "$("$ROOT"/scripts/pythons py2)" ]; then
+	if [ -n "$("$ROOT"/scripts/setup/pythons py2)" ]; then
 		refused_here 2 "^rangewall: error: --pyframes needs Python 3.6\\+" "$RW" callgrind --python py2 --pyframes app.py
 	else
 		refused_here 2 "^rangewall: error: no Python 'py2' here" "$RW" callgrind --python py2 --pyframes app.py
@@ -156,7 +156,7 @@ refused_here() { refused "$PROJ/work" "$@"; }
 }
 
 @test "bad input: a Python without a runner names it and how to build one" {
-	t=$("$ROOT"/scripts/pythons all | awk -v r="$REL" '$1 != r { print $1; exit }')
+	t=$("$ROOT"/scripts/setup/pythons all | awk -v r="$REL" '$1 != r { print $1; exit }')
 	[ -n "$t" ] || skip "only one Python here"
 	cd "$PROJ/work"
 	refused_here 2 "^rangewall: error: no runner for Python $t .*: build one with: make runners PYTHONS=$t \\(or rangewall runners" \

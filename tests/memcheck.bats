@@ -20,7 +20,7 @@ setup_file() {
 }
 
 setup() {
-	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/pythons --hint release)"
+	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/setup/pythons --hint release)"
 }
 
 @test "memcheck: a clean program, release Python: 0 errors, no leak record of any kind" {

@@ -17,7 +17,7 @@ setup_file() {
 	TAGS=$(tier_tags)	# the full tier: every Python 3.6+
 	cd "$BATS_FILE_TMPDIR" || return 1
 	for t in $TAGS; do
-		exe=$("$ROOT"/scripts/pythons "$t" | awk '{ print $4 }')
+		exe=$("$ROOT"/scripts/setup/pythons "$t" | awk '{ print $4 }')
 		PYTHONHASHSEED=0 "$exe" "$ROOT/tests/real/setprofile.py" "$RESULTS/ref-$t.tsv" \
 			"$ROOT/tests/pep523.py" >&3 2>&1
 		"$RW" callgrind --python "$t" --pyframes -o "$RESULTS/many" "$ROOT/tests/pep523.py" >&3 2>&1
@@ -29,7 +29,7 @@ setup_file() {
 # code object's name) in pep523.py, from calls.py's comparison.
 calls_of() {
 	gen=
-	case $("$ROOT"/scripts/pythons "$1" | awk '{ print $2 }') in 3.1[1-9].*) gen=--generators-start-once ;; esac
+	case $("$ROOT"/scripts/setup/pythons "$1" | awk '{ print $2 }') in 3.1[1-9].*) gen=--generators-start-once ;; esac
 	python3 "$ROOT/tests/real/calls.py" "$RESULTS/ref-$1.tsv" "$RESULTS/many/pep523@$1/callgrind" \
 		"$ROOT/tests/pep523.py" $gen | awk -v n="$2" '$3 == n || ($3 == "DIFFERS" && $4 == n) { print $1, $2; exit }'
 }
@@ -111,7 +111,7 @@ inclusive() {
 @test "comprehensions: a <listcomp> call each up to 3.11; from 3.12 inlined, no call, as sys.setprofile sees" {
 	n=0
 	for t in $TAGS; do
-		case $("$ROOT"/scripts/pythons "$t" | awk '{ print $2 }') in
+		case $("$ROOT"/scripts/setup/pythons "$t" | awk '{ print $2 }') in
 		3.[6-9].* | 3.1[01].*) exact_on "$t" '<listcomp>' 100 ;;
 		*)
 			if grep -q '<listcomp>' "$RESULTS/ref-$t.tsv"; then echo "on $t: the reference saw a <listcomp>" >&2; return 1; fi
@@ -125,7 +125,7 @@ inclusive() {
 
 @test "generators: from 3.11 each one's creation is one call more than sys.setprofile's" {
 	for t in $TAGS; do
-		case $("$ROOT"/scripts/pythons "$t" | awk '{ print $2 }') in 3.1[1-9].*) ;; *) continue ;; esac
+		case $("$ROOT"/scripts/setup/pythons "$t" | awk '{ print $2 }') in 3.1[1-9].*) ;; *) continue ;; esac
 		d=$RESULTS/many/pep523@$t/callgrind
 		# numbers(): 2 generators, 101 resumptions each
 		equals 204 "$(awk '$4 == "py:numbers" { gsub(",", "", $3); print $3; exit }' "$d/pyfunctions.txt")" ||
@@ -153,8 +153,8 @@ inclusive() {
 }
 
 @test "a function slipped past the hook (3.11.0-3.11.3) is named, and the calls are not called exact" {
-	t=$("$ROOT"/scripts/pythons all | awk '$2 ~ /^3\.11\.[0-3]$/ && $1 !~ /d$/ { print $1; exit }')
-	[ -n "$t" ] || skip "needs CPython 3.11.0-3.11.3 (Debian 12's python3): $("$ROOT"/scripts/pythons --hint release)"
+	t=$("$ROOT"/scripts/setup/pythons all | awk '$2 ~ /^3\.11\.[0-3]$/ && $1 !~ /d$/ { print $1; exit }')
+	[ -n "$t" ] || skip "needs CPython 3.11.0-3.11.3 (Debian 12's python3): $("$ROOT"/scripts/setup/pythons --hint release)"
 	cd "$BATS_TEST_TMPDIR"
 	run "$RW" callgrind --python "$t" --pyframes -o out "$ROOT/tests/slip.py"
 	[ "$status" -eq 0 ]
@@ -175,7 +175,7 @@ inclusive() {
 @test "3.13: importlib's __init__s, specialised at start-up, have the calls sys.setprofile counts" {
 	need_python 3.13
 	cd "$BATS_TEST_TMPDIR"
-	exe=$("$ROOT"/scripts/pythons 3.13 | awk '{ print $4 }')
+	exe=$("$ROOT"/scripts/setup/pythons 3.13 | awk '{ print $4 }')
 	PYTHONHASHSEED=0 "$exe" "$ROOT/tests/real/bareprofile.py" ref.tsv "$ROOT/tests/imports.py" >/dev/null
 	"$RW" callgrind --python 3.13 --pyframes -o out "$ROOT/tests/imports.py" >/dev/null 2>&1
 	d=out/imports@3.13/callgrind

@@ -15,9 +15,9 @@ setup_file() {
 	# the full tier.
 	export PYTHONS_FOUND
 	if [ "${RW_TEST_TIER:-}" = full ]; then
-		PYTHONS_FOUND=$("$ROOT"/scripts/pythons all | awk '{ print $1 }' | paste -sd' ' -)
+		PYTHONS_FOUND=$("$ROOT"/scripts/setup/pythons all | awk '{ print $1 }' | paste -sd' ' -)
 	else
-		PYTHONS_FOUND="$(tier_tags) $("$ROOT"/scripts/pythons py2 | awk '{ print $1 }')"
+		PYTHONS_FOUND="$(tier_tags) $("$ROOT"/scripts/setup/pythons py2 | awk '{ print $1 }')"
 	fi
 	R=$RESULTS
 	for m in annotate pymalloc malloc; do
@@ -101,7 +101,7 @@ snippet_share() {
 }
 
 @test "report: the seed-000 row for a release 3.x is filled from py-range's run, per int, with its source" {
-	run --separate-stderr "$ROOT"/scripts/report.py -r "$RESULTS/cg1"
+	run --separate-stderr "$ROOT"/scripts/post/report.py -r "$RESULTS/cg1"
 	[ "$status" -eq 0 ]
 	row=$(grep -E '^\| Callgrind Ir: Python, release 3\.x \|' "$RESULTS/cg1/REPORT.md")
 	ir=$(awk -F'\t' 'NR > 1 { t += $3 } END { printf "%.0f", t }' "$RESULTS/cg1/py-range@3.11/callgrind/phases.tsv")
@@ -259,13 +259,13 @@ errors() {
 }
 
 @test "with pyenv hidden, only Debian's Pythons are found and built" {
-	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/pythons
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/setup/pythons
 	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
-	run env PYENV_ROOT=/nonexistent RW_BUILD="$BATS_TEST_TMPDIR/b" "$ROOT"/scripts/build-runners
+	run env PYENV_ROOT=/nonexistent RW_BUILD="$BATS_TEST_TMPDIR/b" "$ROOT"/scripts/setup/build-runners
 	[ "$status" -eq 0 ]
-	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range '' '' '' '' default '' '' '' ''
+	run env PYENV_ROOT=/nonexistent "$ROOT"/scripts/setup/check-args py-range '' '' '' '' default '' '' '' ''
 	[ "$status" -eq 0 ]
-	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/check-args py-range@2.7 '' '' '' '' '' '' '' '' ''
+	run --separate-stderr env PYENV_ROOT=/nonexistent "$ROOT"/scripts/setup/check-args py-range@2.7 '' '' '' '' '' '' '' '' ''
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"unknown Python '2.7' (found: 3.11d, 3.11; to get it: a Python 2.7: pyenv install 2.7.18 "*"docker/Dockerfile.py27-pydebug"* ]]
 }

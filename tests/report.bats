@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# scripts/report.py on small real results: rows with known values, a plot, and
+# scripts/post/report.py on small real results: rows with known values, a plot, and
 # a missing source named instead of a silent gap.
 
 load helper
@@ -13,7 +13,7 @@ setup_file() {
 }
 
 @test "report: the seed's 10 Ir per int and 4 bytes per int for c-range" {
-	run "$ROOT"/scripts/report.py -r "$RESULTS"
+	run "$ROOT"/scripts/post/report.py -r "$RESULTS"
 	[ "$status" -eq 0 ]
 	r=$RESULTS/REPORT.md
 	grep -F '| Callgrind Ir: C | 100,153,094 (10 Ir per int) |' "$r" | grep -F '(10.000 Ir per int in the seed loop)'
@@ -28,7 +28,7 @@ setup_file() {
 
 @test "report: a deleted raw file is named, the row says so, the rest stands" {
 	rm "$RESULTS/c-range/massif/massif.tsv"
-	run --separate-stderr "$ROOT"/scripts/report.py -r "$RESULTS"
+	run --separate-stderr "$ROOT"/scripts/post/report.py -r "$RESULTS"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"no source for 'Massif peak: C': "*"c-range/massif/massif.tsv (run: make massif BENCH=c-range)"* ]]
 	r=$RESULTS/REPORT.md
@@ -38,7 +38,7 @@ setup_file() {
 }
 
 @test "report: a results folder that does not exist is a usage error" {
-	run --separate-stderr "$ROOT"/scripts/report.py -r "$BATS_FILE_TMPDIR/nowhere"
+	run --separate-stderr "$ROOT"/scripts/post/report.py -r "$BATS_FILE_TMPDIR/nowhere"
 	[ "$status" -eq 2 ]
 	equals "report: error: results folder '$BATS_FILE_TMPDIR/nowhere' does not exist (run: make)" "$stderr"
 }
@@ -47,7 +47,7 @@ setup_file() {
 	r=$BATS_TEST_TMPDIR/results
 	"$ROOT"/scripts/callgrind -n 20000 -o "$r" py-stringio@release >&3
 	"$ROOT"/scripts/walltime -n 20000 -o "$r" py-stringio@release >&3
-	run --separate-stderr "$ROOT"/scripts/report.py -r "$r"
+	run --separate-stderr "$ROOT"/scripts/post/report.py -r "$r"
 	[ "$status" -eq 0 ]
 	why='not measured here: this run has n=20,000; the seed.s figures are of 100,000 writes'
 	for row in 'where the time goes' '100,000 writes' 'refcount of the written string' 'the first 99,999 writes'; do

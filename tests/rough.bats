@@ -14,7 +14,7 @@ setup_file() {
 }
 
 setup() {
-	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/pythons --hint release)"
+	[ -n "$REL" ] || skip "no release Python: $("$ROOT"/scripts/setup/pythons --hint release)"
 }
 
 # awkward: a folder whose name has a space, a quote and accents, with a

@@ -61,7 +61,7 @@ total() {	# the snippet's Ir: every part
 }
 
 @test "report: the seed-003 rows are filled from these 100,000-write runs, each with its source" {
-	run --separate-stderr "$ROOT"/scripts/report.py -r "$RESULTS/w100000"
+	run --separate-stderr "$ROOT"/scripts/post/report.py -r "$RESULTS/w100000"
 	[ "$status" -eq 0 ]
 	r=$RESULTS/w100000/REPORT.md
 	src='py-stringio@3.11'

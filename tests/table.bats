@@ -99,7 +99,7 @@ PY
 	strace -f -e trace=execve -o "$BATS_TEST_TMPDIR/ex" make -s -C "$ROOT" report RESULTS="$RESULTS" >/dev/null 2>&1
 	run grep -c 'execve(".*python[^"]*", \[' "$BATS_TEST_TMPDIR/ex"
 	equals 1 "$output"
-	run grep -E 'execve\("[^"]*(pyrun-|scripts/pythons)' "$BATS_TEST_TMPDIR/ex"
+	run grep -E 'execve\("[^"]*(pyrun-|scripts/setup/pythons)' "$BATS_TEST_TMPDIR/ex"
 	[ "$status" -eq 1 ]
 	# gnuplot is the one other program it starts (the plots).
 	grep -q 'execve("[^"]*gnuplot"' "$BATS_TEST_TMPDIR/ex"
@@ -107,12 +107,12 @@ PY
 
 @test "Python discovery runs each interpreter once, then reads its cache" {
 	cache=$BATS_TEST_TMPDIR/cache
-	RW_CACHE=$cache "$ROOT"/scripts/pythons >/dev/null
-	strace -f -e trace=execve -o "$BATS_TEST_TMPDIR/ex" env RW_CACHE="$cache" "$ROOT"/scripts/pythons >/dev/null
+	RW_CACHE=$cache "$ROOT"/scripts/setup/pythons >/dev/null
+	strace -f -e trace=execve -o "$BATS_TEST_TMPDIR/ex" env RW_CACHE="$cache" "$ROOT"/scripts/setup/pythons >/dev/null
 	run grep -cE 'execve\("[^"]*/python[23][^"]*"' "$BATS_TEST_TMPDIR/ex"
 	equals 0 "$output"
 	# The cache follows what discovery depends on: PYENV_ROOT.
-	run env RW_CACHE="$cache" PYENV_ROOT=/nonexistent "$ROOT"/scripts/pythons
+	run env RW_CACHE="$cache" PYENV_ROOT=/nonexistent "$ROOT"/scripts/setup/pythons
 	equals "3.11d 3.11" "$(printf '%s\n' "$output" | awk '{ print $1 }' | paste -sd' ' -)"
 }
 

@@ -26,16 +26,16 @@ commands() {
 setup_file() {
 	setup_results
 	export HAVE_PY2 CHECKOUT_BEFORE
-	HAVE_PY2=$("$ROOT"/scripts/pythons py2)
+	HAVE_PY2=$("$ROOT"/scripts/setup/pythons py2)
 	CHECKOUT_BEFORE=$(checkout_state)
 }
 
 # needs_missing_python LINE: true if LINE names a Python (py2, @2.7,
-# @3.13, PY=2.7 ...) that scripts/pythons does not find here.
+# @3.13, PY=2.7 ...) that scripts/setup/pythons does not find here.
 needs_missing_python() {
 	[ -z "$HAVE_PY2" ] && [[ "$1" == *"@py2"* || "$1" == *"PY=2.7"* ]] && return 0
 	for t in $(printf '%s\n' "$1" | grep -o '@[0-9][0-9.]*d\{0,1\}' | tr -d @); do
-		[ -n "$("$ROOT"/scripts/pythons "$t" 2>/dev/null)" ] || return 0
+		[ -n "$("$ROOT"/scripts/setup/pythons "$t" 2>/dev/null)" ] || return 0
 	done
 	return 1
 }
@@ -46,8 +46,8 @@ needs_missing_python() {
 without_missing() {
 	out=$1
 	for w in $(printf '%s\n' "$1" | grep -o 'py-[a-z-]*@[A-Za-z0-9.]*'); do
-		# (scripts/pythons prints nothing for a Python it does not find.)
-		[ -n "$("$ROOT"/scripts/pythons "${w#*@}" 2>/dev/null)" ] || out=$(printf '%s\n' "$out" | sed "s/ *$w//")
+		# (scripts/setup/pythons prints nothing for a Python it does not find.)
+		[ -n "$("$ROOT"/scripts/setup/pythons "${w#*@}" 2>/dev/null)" ] || out=$(printf '%s\n' "$out" | sed "s/ *$w//")
 	done
 	printf '%s\n' "$out" | sed 's/BENCH=" */BENCH="/'
 }
@@ -168,27 +168,27 @@ in_tmp() { printf '%s\n' "${1//\/tmp\/rw/$BATS_FILE_TMPDIR/rw}"; }
 	equals "$CHECKOUT_BEFORE" "$(checkout_state)"
 }
 
-@test "scripts/tutorial check: a block as printed passes; a count 1 % off fails, naming the line" {
+@test "scripts/maint/tutorial check: a block as printed passes; a count 1 % off fails, naming the line" {
 	doc=$BATS_TEST_TMPDIR/doc.md
 	{
 		printf '# A tutorial\n\n## 1. One step\n\n```sh\n$ make callgrind BENCH=c-range N=1000\n```\n```text\n```\n'
 		printf '```sh\n$ cat results/c-range/callgrind/phases.tsv\n```\n```text\n```\n'
 	} >"$doc"
-	RW_TUTORIAL=$doc "$ROOT"/scripts/tutorial update >"$BATS_TEST_TMPDIR/out" 2>&1
+	RW_TUTORIAL=$doc "$ROOT"/scripts/maint/tutorial update >"$BATS_TEST_TMPDIR/out" 2>&1
 	grep -q '^part	phase	Ir	Ir_per_element$' "$doc"
 	grep -q '^\[1/1\] callgrind c-range n=1,000 … [0-9]* s  [0-9,]* Ir$' "$doc"
 	# Another run, another time: the same.
-	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial check
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/maint/tutorial check
 	equals 0 "$status"
 	[[ "${lines[-1]}" == "tutorial: 2 ok, 0 differ, 0 failed, 0 skipped"* ]]
 	# The seed phase's count, 1 % more: caught, that line shown.
 	ir=$(awk -F'\t' '$2 == "seed" { print $3 }' "$doc")
 	sed -i "s/	seed	$ir	/	seed	$((ir + ir / 100))	/" "$doc"
-	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial check
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/maint/tutorial check
 	equals 1 "$status"
 	[[ "$output" == *"DIFFERS"*"tutorial: 3 seed $((ir + ir / 100)) "*"now:      3 seed $ir "* ]]
 	[[ "${lines[-1]}" == "tutorial: 1 ok, 1 differ, 0 failed, 0 skipped"* ]]
-	RW_TUTORIAL=$doc run "$ROOT"/scripts/tutorial bogus
+	RW_TUTORIAL=$doc run "$ROOT"/scripts/maint/tutorial bogus
 	equals 2 "$status"
 	equals "tutorial: error: unknown mode 'bogus' (allowed: check, update)" "$output"
 }

@@ -13,7 +13,7 @@ setup_file() {
 	export C=$BATS_FILE_TMPDIR/tree T
 	T=$(release_tag)
 	copy_tree "$C"
-	v=$("$ROOT"/scripts/pythons "$T" | awk '{ print $2 }')
+	v=$("$ROOT"/scripts/setup/pythons "$T" | awk '{ print $2 }')
 	sed -i "/^${v%.*}\$/d" "$C/pyembed/tested.txt"
 	(cd "$C" && make -s runners PYTHONS="$T") >"$BATS_FILE_TMPDIR/build.log" 2>&1
 }
@@ -36,7 +36,7 @@ setup_file() {
 	# (bats may be started with SIGINT ignored, which the program then has)
 	equals "$(/usr/bin/python3 getsig.py | head -n 1)" "$(printf '%s\n' "$output" | head -n 1)"
 	# the warning first, naming the versions tested, then the run's lines
-	equals "rangewall: Python $("$ROOT"/scripts/pythons "$T" | awk '{ print $2 }') ($T) is not among the versions rangewall was tested on ($(sed '/^#/d' "$C/pyembed/tested.txt" | paste -sd' ' -); pyembed/tested.txt): Python function names (--pyframes) and the guard against specialised calls are off; the tools see the interpreter alone" \
+	equals "rangewall: Python $("$ROOT"/scripts/setup/pythons "$T" | awk '{ print $2 }') ($T) is not among the versions rangewall was tested on ($(sed '/^#/d' "$C/pyembed/tested.txt" | paste -sd' ' -); pyembed/tested.txt): Python function names (--pyframes) and the guard against specialised calls are off; the tools see the interpreter alone" \
 		"$(printf '%s\n' "$stderr" | head -n 1)"
 	equals 1 "$(printf '%s\n' "$stderr" | grep -c 'not among the versions')"
 	d=out/getsig@$T/callgrind

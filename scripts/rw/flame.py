@@ -295,16 +295,16 @@ def python_view(stacks):
 
 
 def machinery_patterns():
-    """The patterns of scripts/pyframes-skip.txt: CPython's frames between
+    """The patterns of scripts/rw/pyframes-skip.txt: CPython's frames between
     two Python functions."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyframes-skip.txt")
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyframes-skip.txt")
     with open(path) as f:
         return [w for line in f if not line.startswith("#") for w in line.split()]
 
 
 def without_machinery(stacks):
     """Stacks without CPython's evaluation and call machinery
-    (scripts/pyframes-skip.txt), as Callgrind's --fn-skip leaves them
+    (scripts/rw/pyframes-skip.txt), as Callgrind's --fn-skip leaves them
     under --pyframes: py:caller -> py:callee, and a fifth of the depth."""
     patterns = machinery_patterns()
     seen = {}

@@ -1,6 +1,6 @@
 """Every plot the suite draws, in one style, with gnuplot.
 
-The drivers call these through scripts/plot after a run (massif.png,
+The drivers call these through scripts/post/plot after a run (massif.png,
 timeline.png, the sweep's PNGs stay where users expect them); the report
 calls them for its own charts.  Each reads the TSV/CSV files a driver
 wrote beside the plot, never the tools.  Axes in bytes are in MiB

@@ -282,7 +282,7 @@ class Results:
         return sizes
 
     def inclusive(self, bench, tool="callgrind"):
-        """{phase: {function: inclusive Ir}} from inclusive.tsv (scripts/cgparts),
+        """{phase: {function: inclusive Ir}} from inclusive.tsv (scripts/post/cgparts),
         a function's name stripped of gcc's suffixes (.lto_priv.0, ...) and
         Callgrind's recursion depth ('2), the largest of its entries kept."""
         parts = {}

@@ -31,7 +31,7 @@ args() {
 # a reference that cannot run (a package too new for this Python) leaves
 # its reason in skip-PROGRAM.
 one() {
-	exe=$("$ROOT"/scripts/pythons "$1" | awk '{ print $4 }')
+	exe=$("$ROOT"/scripts/setup/pythons "$1" | awk '{ print $4 }')
 	d=$RESULTS/$1
 	mkdir -p "$d/run" && cp "$ROOT"/tests/real/* "$d/run/" && cd "$d/run" || return 1
 	pp=
@@ -52,7 +52,7 @@ setup_file() {
 		[ -d "$DIST/$p" ] || { echo "real.bats: $DIST/$p missing: apt-get install python3-$p" >&2; return 1; }
 	done
 	TAGS=$(release_tag)
-	TAGS="$TAGS $("$ROOT"/scripts/pythons all | awk '$1 ~ /^3\./ && $4 !~ /^\/usr\// { print $1 }' | paste -sd' ' -)"
+	TAGS="$TAGS $("$ROOT"/scripts/setup/pythons all | awk '$1 ~ /^3\./ && $4 !~ /^\/usr\// { print $1 }' | paste -sd' ' -)"
 	for t in $TAGS; do
 		for p in $PROGRAMS; do
 			one "$t" "$p" >&3 2>&1 &
@@ -73,7 +73,7 @@ same() {
 			continue
 		fi
 		gen=
-		case $("$ROOT"/scripts/pythons "$t" | awk '{ print $2 }') in 3.1[1-9].*) gen=--generators-start-once ;; esac
+		case $("$ROOT"/scripts/setup/pythons "$t" | awk '{ print $2 }') in 3.1[1-9].*) gen=--generators-start-once ;; esac
 		run python3 "$ROOT/tests/real/calls.py" "$d/ref-$1.tsv" "$d/$1@$t/callgrind" "$DIST/$1" $gen
 		[ "$status" -eq 0 ] || { printf '%s\n' "$output" | grep -v ' 0 differ' | head -n 5 >&2; echo "on $t" >&2; return 1; }
 		echo "# $1 on $t: ${lines[-1]}" >&3

@@ -9,7 +9,7 @@ load ../helper
 setup_file() {
 	setup_results
 	export PYS=3.11
-	"$ROOT"/scripts/pythons 3.13 >/dev/null 2>&1 && PYS="3.11 3.13"
+	"$ROOT"/scripts/setup/pythons 3.13 >/dev/null 2>&1 && PYS="3.11 3.13"
 	make -s -C "$ROOT" sweep N=200000 CHUNK=1000 PY="$PYS" RESULTS="$RESULTS" >&3
 }
 
@@ -27,7 +27,7 @@ slowest() {
 }
 
 @test "3.12+: the 100,000th write is an ordinary one" {
-	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/pythons --hint newest)" ;; esac
+	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/setup/pythons --hint newest)" ;; esac
 	med=$(awk -F, 'NR > 1 { print $2 }' "$RESULTS/sweep/latency-3.13.csv" | sort -n |
 		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	w=$(awk -F, '$1 == 100000 { print $2 }' "$RESULTS/sweep/latency-3.13.csv")
@@ -59,7 +59,7 @@ slowest() {
 
 @test "series without an accumulator say so: joins '-', labelled on the plots" {
 	equals "c-accu yes" "$(awk -F'\t' '$1 == "c-accu" { print $1, $3 }' "$RESULTS/sweep/series.tsv")"
-	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/pythons --hint newest)" ;; esac
+	case " $PYS " in *" 3.13 "*) ;; *) skip "no Python 3.12+ here: $("$ROOT"/scripts/setup/pythons --hint newest)" ;; esac
 	equals "no" "$(awk -F'\t' '$1 == "3.13" { print $3 }' "$RESULTS/sweep/series.tsv")"
 	awk -F, '$1 == "3.13" && $5 != "-" { exit 1 }' "$RESULTS/sweep/stalls.csv"
 	grep -q 'no accumulator' "$RESULTS/sweep/series.tsv"

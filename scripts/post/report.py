@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """report - turn the raw results into REPORT.md (or BENCH.md), with plots.
 
-USAGE: scripts/report.py [-r RESULTS] [-o REPORT.md] [--images DIR]
-       scripts/report.py --bench [-r RESULTS]
+USAGE: scripts/post/report.py [-r RESULTS] [-o REPORT.md] [--images DIR]
+       scripts/post/report.py --bench [-r RESULTS]
 
 Reads only what the drivers wrote under RESULTS (default: results/) --
 raw outputs, their TSV renderings, and each result's context file, which
@@ -20,7 +20,7 @@ RESULTS/report/):
   - flame graphs of c-range's and py-range's Callgrind and Massif results,
     photographed in headless Chromium where it is installed;
   - the context: machine, compiler, Valgrind, each Python's build.
-With --bench, RESULTS/BENCH.md from RESULTS/bench/ (scripts/bench).
+With --bench, RESULTS/BENCH.md from RESULTS/bench/ (scripts/maint/bench).
 A row whose raw file is missing keeps the seed's figure, says which file
 and the command that makes it, and the report lists those rows at its end
 and on stderr: it never stops on a missing file, never invents a figure,
@@ -35,7 +35,7 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/, for rw
 from rw import own, plots, seeds  # noqa: E402
 from rw.fmt import group, sig  # noqa: E402
 from rw.results import Missing, Results, tag_key  # noqa: E402
@@ -328,7 +328,7 @@ class Report:
     # --- flame graphs ----------------------------------------------------------------------
     def flames(self):
         """The Callgrind and Massif flame graphs of c-range and of py-range on
-        the release Python, photographed by scripts/flame-shots (headless
+        the release Python, photographed by scripts/maint/flame-shots (headless
         Chromium) where it runs, linked where it does not."""
         benches = [b for b in ("c-range", self.res.with_role("py-range", "release")) if b]
         pages = [(b, tool, page) for b in benches for tool, page in (("callgrind", "ir.html"), ("massif", "peak.html"))
@@ -350,7 +350,7 @@ class Report:
             if not shots:
                 continue
             tmp = os.path.join(self.images, ".shots")
-            r = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "flame-shots"),
+            r = subprocess.run([os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "maint", "flame-shots"),
                                 "-o", tmp, html], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             made = [os.path.join(tmp, f) for f in os.listdir(tmp)] if os.path.isdir(tmp) else []
             if r.returncode or len(made) != 1:
@@ -415,11 +415,11 @@ def provenance(res):
 
 # --- BENCH.md -------------------------------------------------------------------------------
 def bench_md(res):
-    """BENCH.md's lines from RESULTS/bench/bench.tsv (scripts/bench)."""
+    """BENCH.md's lines from RESULTS/bench/bench.tsv (scripts/maint/bench)."""
     rows = res.tsv("bench", "", "bench.tsv")
     ctx = res.context("bench", "")
     md = ["# rangewall: what the suite costs", "",
-          "Measured by `scripts/bench` (`make bench`) on {}, {} cores, {}, {}, {}; raw rows in "
+          "Measured by `scripts/maint/bench` (`make bench`) on {}, {} cores, {}, {}, {}; raw rows in "
           "`bench/bench.tsv`. Wall times are one run's (best of several where marked) on a "
           "shared machine.".format(ctx.get("host", "?"), ctx.get("cores", "?"), ctx.get("cpu", "?"),
                                    ctx.get("date", "?")[:10], ctx.get("valgrind", "?")), ""]
@@ -556,7 +556,7 @@ def bench_md(res):
                "{:.2f} x the naive run | ≤ 3 x |".format(n, rw, rw / naive)]
         if "peak memory" in jj:
             md.append("| its peak memory, post-processing included (its processes' Pss added up, "
-                      "sampled every 0.1 s: `scripts/peakmem`) | {} MB | < 2,000 MB |".format(
+                      "sampled every 0.1 s: `scripts/maint/peakmem`) | {} MB | < 2,000 MB |".format(
                           group(int(jj["peak memory"]["Ir"]) // 1000000)))
         if "baseline bytes" in jj:
             md.append("| its baseline (`--save-baseline`) | {:.2f} MB | < 50 MB |".format(
@@ -627,7 +627,7 @@ def write_atomically(path, lines):
 
 
 def main():
-    ap = argparse.ArgumentParser(prog="scripts/report.py", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="scripts/post/report.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("-r", dest="results", default="results", help="results folder (default: results)")
     ap.add_argument("-o", dest="out", help="the report (default: RESULTS/REPORT.md)")
     ap.add_argument("--images", help="where the plots go (default: RESULTS/report)")
@@ -661,8 +661,8 @@ def main():
                      os.path.relpath(images, os.path.dirname(os.path.abspath(out))))
         made = ("one run of `make findings`: its results in `{}/` (on the machine that ran it: "
                 "results are not kept in git; the plots are copied beside this file), this file by "
-                "`scripts/report.py -r {} -o {}`".format(a.results, a.results, a.out) if a.out
-                else "`scripts/report.py -r {}` (`make report`)".format(a.results))
+                "`scripts/post/report.py -r {} -o {}`".format(a.results, a.results, a.out) if a.out
+                else "`scripts/post/report.py -r {}` (`make report`)".format(a.results))
         rep.w("# rangewall: the seeds reproduced", "",
               "Generated by {} from the raw results alone; every figure below comes from a file "
               "under `{}/`. {}".format(made, a.results, provenance(res)), "")
