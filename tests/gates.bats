@@ -129,7 +129,7 @@ requests() {
 }
 
 @test "--help: every driver prints its usage on stdout and exits 0" {
-	for s in callgrind massif dhat ltrace strace timeline memcheck deps pythons build-runners; do
+	for s in callgrind massif dhat ltrace strace timeline memcheck setup/deps setup/pythons setup/build-runners; do
 		run --separate-stderr "$ROOT/scripts/$s" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"USAGE: scripts/$s"* ]]
