@@ -36,6 +36,13 @@
  *
  *   rw_dhat_event(w)    DHAT (--mode=ad-hoc): an event of weight w here.
  *
+ * Memcheck, per test (rangewall pytest --memcheck):
+ *   rw_errors()         the errors Memcheck found so far, repeats included
+ *   rw_leak_check(how)  a leak check now: quick (the totals alone), added
+ *                       (the loss records that grew since the last check)
+ *   rw_leak_counts(c)   the last check's bytes and blocks lost, possibly
+ *                       lost, reachable and suppressed
+ *
  *   rw_silence()        issue no Callgrind request or monitor command from
  *                       now on: DHAT (valgrind 3.19) warns once for every
  *                       client request it does not know.
@@ -330,6 +337,45 @@ static inline void rw_dhat_event(size_t weight)
 {
 	DHAT_AD_HOC_EVENT(weight);
 	(void)weight;
+}
+
+/*
+ * Memcheck: the errors found so far (VALGRIND_COUNT_ERRORS), each repeat of
+ * one error counted, suppressed ones not; 0 outside Memcheck.
+ */
+static inline unsigned rw_errors(void)
+{
+	return VALGRIND_COUNT_ERRORS;
+}
+
+/*
+ * Memcheck: a leak check now.  `added` shows only the loss records that
+ * grew since the last check (seberg/pytest-valgrind's way); else a quick
+ * one (--leak-check=summary): its totals alone, a base for the next.
+ */
+static inline void rw_leak_check(int added)
+{
+	if (added)
+		VALGRIND_DO_ADDED_LEAK_CHECK;
+	else
+		VALGRIND_DO_QUICK_LEAK_CHECK;
+	(void)added;
+}
+
+/*
+ * Memcheck: the last leak check's totals, bytes then blocks: c[0] lost
+ * (definitely and indirectly), c[1] possibly lost, c[2] still reachable,
+ * c[3] suppressed; c[4]..c[7] the same in blocks.  Zeros outside Memcheck.
+ */
+static inline void rw_leak_counts(unsigned long c[8])
+{
+	unsigned long l = 0, d = 0, r = 0, s = 0;
+
+	VALGRIND_COUNT_LEAKS(l, d, r, s);
+	c[0] = l, c[1] = d, c[2] = r, c[3] = s;
+	l = d = r = s = 0;
+	VALGRIND_COUNT_LEAK_BLOCKS(l, d, r, s);
+	c[4] = l, c[5] = d, c[6] = r, c[7] = s;
 }
 
 #endif /* RW_H */

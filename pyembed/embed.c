@@ -757,6 +757,28 @@ static PyObject *vg_heap_reset(PyObject *self, PyObject *args)
 }
 #endif
 
+#if PY3
+/* vg.errors(), vg.leak_check(added): rangewall pytest --memcheck's. */
+static PyObject *vg_errors(PyObject *self, PyObject *args)
+{
+	(void)self, (void)args;
+	return PyLong_FromUnsignedLong(rw_errors());
+}
+
+static PyObject *vg_leak_check(PyObject *self, PyObject *args)
+{
+	int added = 0;
+	unsigned long c[8];
+
+	(void)self;
+	if (!PyArg_ParseTuple(args, "|p:leak_check", &added))
+		return NULL;
+	rw_leak_check(added);
+	rw_leak_counts(c);
+	return Py_BuildValue("(kkkkkkkk)", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+}
+#endif
+
 static PyMethodDef vg_methods[] = {
 	{ "phase", vg_phase, METH_VARARGS,
 	  "phase(name): end the current phase, begin `name` (a Callgrind part,\n"
@@ -788,6 +810,15 @@ static PyMethodDef vg_methods[] = {
 	  "for the child and write 'PID STATUS' to the fd answers; None at the\n"
 	  "requests' end." },
 #endif
+	{ "errors", vg_errors, METH_NOARGS,
+	  "errors(): under Memcheck, the errors found so far (repeats\n"
+	  "included); else 0." },
+	{ "leak_check", vg_leak_check, METH_VARARGS,
+	  "leak_check(added=False): under Memcheck, a leak check now (added:\n"
+	  "showing the loss records that grew since the last one; else a quick\n"
+	  "one, totals alone);\n"
+	  "returns its totals, (lost, possibly lost, reachable, suppressed)\n"
+	  "in bytes, then the same in blocks; else zeros." },
 	{ "count_begin", vg_count_begin, METH_NOARGS,
 	  "count_begin(): Callgrind drops the costs counted so far." },
 	{ "count_end", vg_count_end, METH_VARARGS,

@@ -63,10 +63,11 @@ from _pytest.runner import runtestprotocol  # pytest's own setup, call, teardown
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rw import limits as limits_mod  # noqa: E402
+from rw import memcheck as memcheck_log  # noqa: E402
 # Imported here, before the template is forked: every measured test's
 # process finds them loaded, whatever the run loads later.
 from rw.callgrind import Part  # noqa: E402
-from rw.pyframes import CG_NAME, Map, Names  # noqa: E402
+from rw.pyframes import CG_NAME, Map, Names, rename_frames  # noqa: E402
 from selection import Select  # noqa: E402
 
 try:
@@ -77,14 +78,17 @@ except ImportError:     # not under rangewall: the tests run, nothing is counted
 # The metrics a test's limit may name, with the floor a relative limit
 # ignores changes under.  A test's count repeats exactly run to run (each
 # runs from the same template), so the floor is small: 100 Ir.
-METRICS = {"Ir": 100, "cycles": 100, "heap": 0, "leaked": 0, "allocs": 0}
+METRICS = {"Ir": 100, "cycles": 100, "heap": 0, "leaked": 0, "allocs": 0, "errors": 0, "lost": 0}
+# The Memcheck pass's (--memcheck): absolute limits only (errors:<1,
+# lost:<1kB), since a count of errors has no baseline to grow from.
+MEMCHECK_METRICS = ("errors", "lost")
 PART = re.compile(r"^callgrind\.out\.(\d+)\.(\d+)$")
 BASE_MAP = "pyframes.map.base"
 
 
 def pytest_addoption(parser):
     g = parser.getgroup("rangewall", "rangewall pytest (the plugin's own options)")
-    g.addoption("--rangewall-pass", choices=("callgrind", "heap", "select"), default=None,
+    g.addoption("--rangewall-pass", choices=("callgrind", "heap", "memcheck", "select"), default=None,
                 help="the pass this run is (rangewall pytest sets it)")
     g.addoption("--rangewall-records", default=None,
                 help="file: one JSON line per measured test")
@@ -156,6 +160,7 @@ class Session:
         self.map_count = None
         self.collected = None
         self.cfg = {}
+        self.errors_base, self.leak_base = 0, None
         dev, _, ino = (config.getoption("--rangewall-ignore") or "0:0").partition(":")
         self.ignore = (int(dev), int(ino)) if int(ino) else None
 
@@ -206,6 +211,9 @@ class Session:
             if self.pass_ == "callgrind" and self.parts and vg.pyframes_count() is not None:
                 # The functions seen so far: every test's process's own map
                 # holds those it adds, over this one.
+                vg.pyframes_map(os.path.join(self.parts, BASE_MAP))
+                self.map_count = vg.pyframes_count()
+            if self.pass_ == "memcheck" and self.parts and vg.pyframes_count() is not None:
                 vg.pyframes_map(os.path.join(self.parts, BASE_MAP))
                 self.map_count = vg.pyframes_count()
             self.template = Template(self, session.items)
@@ -260,7 +268,7 @@ class Session:
     @staticmethod
     def parse_limit(text, where):
         try:
-            return limits_mod.parse(text, METRICS)
+            return parse_limit(text)
         except limits_mod.LimitError as e:
             raise pytest.UsageError("rangewall: {}: {}".format(where, e))
 
@@ -281,6 +289,8 @@ class Session:
         for rec in records:
             if self.pass_ == "callgrind":
                 self.take_part(rec, status.pid)
+            elif self.pass_ == "memcheck":
+                self.take_log(item, rec, status.pid)
         if self.pass_ == "callgrind":
             self.drop_files(status.pid)
         over = []
@@ -359,6 +369,33 @@ class Session:
                          encoding="utf-8") as dst:
                 dst.write(src.read())
 
+    # --- a tested process's log (Memcheck pass) ------------------------------------------
+    def take_log(self, item, rec, pid):
+        """The test's process's log, memcheck.log.PID: its errors' kinds and
+        stacks (Python functions named), and its leak check's changes, into
+        the record; the log appended to tests.log, under the node id."""
+        if not self.parts:
+            return
+        log = os.path.join(self.parts, "memcheck.log.{}".format(pid))
+        m = os.path.join(self.parts, "pyframes.map.pid{}".format(pid))
+        text = ""
+        if os.path.exists(log):
+            with open(log, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            if os.path.exists(m):
+                text = rename_frames(text, Map(m))
+            os.remove(log)
+        if os.path.exists(m):
+            os.remove(m)
+        errors, leaks = memcheck_log.read(text)
+        rec["error_list"] = [e for e in errors if not e["kind"].startswith("Leak_")]
+        rec["leak_list"] = [e for e in errors if e["kind"].startswith("Leak_")]
+        for k in ("definitely", "indirectly", "possibly"):
+            b, n = leaks.get(k, (0, 0))
+            rec[k + "_lost"], rec[k + "_lost_blocks"] = b, n
+        with open(os.path.join(self.parts, "tests.log"), "a", encoding="utf-8") as f:
+            f.write("=== rangewall: {} (process {}) ===\n{}\n".format(item.nodeid, pid, text))
+
     def drop_files(self, pid):
         """What else the test's process left: its Callgrind's other dumps,
         its log and its map (callgrind.out.PID is its last dump, unless a
@@ -383,8 +420,16 @@ class Session:
         if "random" in sys.modules:
             sys.modules["random"].seed(0)
         marker = item.get_closest_marker("rangewall")
-        warmup = marker is None or marker.kwargs.get("warmup", True)
+        # Under Memcheck a test runs once: its errors are its first call's.
+        warmup = (marker is None or marker.kwargs.get("warmup", True)) and self.pass_ != "memcheck"
         globs = item.dtest.globs.copy() if item_kind(item) == "doctest" else None
+        if self.pass_ == "memcheck":
+            # The base, once the fork's own work is done (CPython drops
+            # the locks it re-creates in a forked child: 32 B each, lost):
+            # the test's leak check reports only what was lost since.
+            gc.collect()
+            self.errors_base = vg.errors()
+            self.leak_base = vg.leak_check(False)
         if warmup:
             runtestprotocol(item, log=False, nextitem=None)
             if globs is not None:
@@ -397,12 +442,27 @@ class Session:
         if not self.child_records:
             why = ("skipped" if any(r.skipped for r in reports) else
                    "its setup failed" if reports and reports[0].failed else "its call was not reached")
-        if self.child_records and self.pass_ == "callgrind" and self.map_count is not None:
-            vg.pyframes_map(os.path.join(self.parts, "pyframes.map.pid{}".format(os.getpid())),
-                            self.map_count, BASE_MAP)
         out = {"records": self.child_records, "why": why,
                "reports": [self.config.hook.pytest_report_to_serializable(config=self.config, report=r)
                            for r in reports]}
+        if self.pass_ == "memcheck" and self.child_records:
+            # The whole test (setup, call, teardown): its errors, and what a
+            # leak check finds lost since the base.  Its reports are
+            # serialised and dropped first: an instance of a Python class
+            # (3.11+) is pointed to only past its block's start, so
+            # Memcheck counts every one alive as possibly lost.
+            reports = json.dumps(out["reports"], ensure_ascii=False)
+            out["reports"] = None
+            gc.collect()
+            now = vg.leak_check(True)
+            base = self.leak_base or (0,) * 8
+            for rec in self.child_records:
+                rec.update(errors=vg.errors() - self.errors_base, lost=now[0] - base[0],
+                           lost_blocks=now[4] - base[4])
+            out["reports"] = json.loads(reports)
+        if self.child_records and self.pass_ in ("callgrind", "memcheck") and self.map_count is not None:
+            vg.pyframes_map(os.path.join(self.parts, "pyframes.map.pid{}".format(os.getpid())),
+                            self.map_count, BASE_MAP)
         with open(out_path + ".tmp", "w", encoding="utf-8") as f:
             json.dump(out, f, ensure_ascii=False)
         os.rename(out_path + ".tmp", out_path)
@@ -412,8 +472,10 @@ class Session:
         part = self.child_part + (
             "-{}".format(len(self.child_records) + 1) if self.child_records else "")
         rec = {"nodeid": item.nodeid, "part": part, "how": how, "kind": item_kind(item),
-               "pass": self.pass_, "outside": outside()}
+               "pass": self.pass_, "outside": outside() if self.pass_ != "memcheck" else []}
         self.child_records.append(rec)
+        if self.pass_ == "memcheck":
+            return fn()
         gc.collect()
         if self.pass_ == "heap":
             # Nothing between the reset and the call: the base is read in
@@ -493,7 +555,7 @@ class Session:
         relative limit needs the baseline's figure: without one (no
         --baseline, or a test the baseline lacks, or a figure missing on
         either side) it is not checked, and the record says so."""
-        if self.pass_ != "callgrind":
+        if self.pass_ not in ("callgrind", "memcheck"):
             return None, []
         marker = item.get_closest_marker("rangewall")
         limits = dict(self.default_limit)
@@ -501,6 +563,8 @@ class Session:
             limits.update(self.parse_limit(marker.kwargs["limit"], item.nodeid))
         if not limits:
             return None, []
+        if self.pass_ == "memcheck":
+            return self.check_memcheck(item, rec, limits)
         heap = self.heap.get(item.nodeid, {})
         now = dict(rec, **{k: heap[k] for k in ("heap", "leaked", "allocs") if k in heap})
         now["cycles"] = cycles(rec.get("events"))
@@ -521,6 +585,29 @@ class Session:
                    limits[m].budget is None for m in limits) else ""
         return "rangewall: {} over its limit: {}{}{}".format(
             item.nodeid, "; ".join(over), "; grew most: " + grew if grew else "", save), unchecked
+
+    @staticmethod
+    def check_memcheck(item, rec, limits):
+        """check() for the Memcheck pass: its metrics' absolute limits; the
+        others (Ir, heap...) are not measured here, so not checked.  The
+        message gives each error's kind, the top of its stack and the
+        Python function that called into C."""
+        over, unchecked = [], []
+        for metric, lim in sorted(limits.items()):
+            if metric not in MEMCHECK_METRICS:
+                unchecked.append(str(lim))
+            elif lim.exceeded(None, rec.get(metric)):
+                over.append(describe(metric, lim, None, rec.get(metric)))
+        if not over:
+            return None, unchecked
+        lines = []
+        for e in rec.get("error_list", []) + rec.get("leak_list", []):
+            top = e["stack"][0] if e["stack"] else {"fn": "?", "where": ""}
+            lines.append("  {}: {} at {}{}{}".format(
+                e["kind"], e["what"], top["fn"], " ({})".format(top["where"]) if top["where"] else "",
+                ", called from " + e["python"] if e["python"] else ""))
+        return "rangewall: {} over its limit: {}{}".format(
+            item.nodeid, "; ".join(over), "\n" + "\n".join(lines) if lines else ""), unchecked
 
     def grew_most(self, rec, base):
         """The Python function whose self Ir grew most against the
@@ -704,8 +791,20 @@ def cycles(events):
     return events["Ir"] + 10 * l1 + 100 * ll
 
 
+def parse_limit(text):
+    """limits.parse with the plugin's metrics; a relative limit on a
+    Memcheck metric refused (LimitError)."""
+    got = limits_mod.parse(text, METRICS)
+    for m in MEMCHECK_METRICS:
+        if m in got and got[m].budget is None:
+            raise limits_mod.LimitError(
+                "{}: {} takes an absolute limit, {}:<N (e.g. errors:<1 lost:<1kB): a relative one "
+                "has no baseline to grow from".format(got[m], m, m))
+    return got
+
+
 def describe(metric, lim, a, b):
-    unit = " B" if metric in ("heap", "leaked") else (" Ir" if metric == "Ir" else "")
+    unit = " B" if metric in ("heap", "leaked", "lost") else (" Ir" if metric == "Ir" else "")
     if lim.budget is not None:
         return "{} {:,}{} >= {:,.0f}{} (limit {})".format(metric, b, unit, lim.budget, unit, lim)
     return "{} {:,}{} against the baseline's {:,}{}: {:+.2f} % (limit {})".format(

@@ -9,6 +9,9 @@
  *   freed_to_api()  hands a freed 8-byte buffer to PyBytes_FromStringAndSize:
  *                   the invalid read happens inside libpython (its
  *                   memcpy, one 8-byte read)
+ *   cache()         no error: keeps a 1000-byte block in a module-level
+ *                   list on purpose, reachable (a cache, not a leak), each
+ *                   call one more (tests/pytest-memcheck)
  *
  * Built by the test against each Python's headers:
  *   cc -shared -fPIC -g -O0 $(pythonX.Y-config --includes) rwplant.c \
@@ -71,11 +74,30 @@ static PyObject *freed_to_api(PyObject *self, PyObject *unused)
 	return PyBytes_FromStringAndSize(p, 8);	/* planted: p was freed */
 }
 
+#define CACHE_MAX 64
+static char *cache_blocks[CACHE_MAX];	/* reachable: a module-level cache */
+static int cache_n;
+
+static PyObject *cache(PyObject *self, PyObject *unused)
+{
+	char *p;
+
+	(void)self, (void)unused;
+	if (cache_n == CACHE_MAX)
+		Py_RETURN_NONE;
+	if ((p = malloc(1000)) == NULL)
+		return PyErr_NoMemory();
+	memset(p, 2, 1000);
+	cache_blocks[cache_n++] = p;
+	Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
 	{ "uninit", uninit, METH_NOARGS, "branch on uninitialised bytes" },
 	{ "use_after_free", use_after_free, METH_NOARGS, "read a freed block" },
 	{ "leak", leak, METH_NOARGS, "lose 1000 bytes" },
 	{ "freed_to_api", freed_to_api, METH_NOARGS, "give CPython a freed buffer" },
+	{ "cache", cache, METH_NOARGS, "keep 1000 bytes in a module-level cache" },
 	{ NULL, NULL, 0, NULL }
 };
 
