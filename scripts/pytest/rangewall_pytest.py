@@ -798,8 +798,8 @@ def parse_limit(text):
     for m in MEMCHECK_METRICS:
         if m in got and got[m].budget is None:
             raise limits_mod.LimitError(
-                "{}: {} takes an absolute limit, {}:<N (e.g. errors:<1 lost:<1kB): a relative one "
-                "has no baseline to grow from".format(got[m], m, m))
+                "{} takes an absolute limit, {}:<N (e.g. errors:<1 lost:<1kB), not a relative one: "
+                "it has no baseline to grow from".format(m, m))
     return got
 
 
