@@ -57,6 +57,7 @@ import json
 import os
 import re
 import sys
+import time
 
 import pytest
 from _pytest.runner import runtestprotocol  # pytest's own setup, call, teardown (as xdist's)
@@ -388,6 +389,12 @@ class Session:
         if os.path.exists(m):
             os.remove(m)
         errors, leaks = memcheck_log.read(text)
+        for e in errors:    # named as the Callgrind pass names them: relative to the project
+            if e["python"] and self.names is not None:
+                e["python"] = self.names.relabel(e["python"])
+            for f in e["stack"]:
+                if f["fn"].startswith("py:") and f["where"] and self.names is not None:
+                    f["where"] = self.names.relabel("{} ({})".format(f["fn"], f["where"])).rpartition(" (")[2][:-1]
         rec["error_list"] = [e for e in errors if not e["kind"].startswith("Leak_")]
         rec["leak_list"] = [e for e in errors if e["kind"].startswith("Leak_")]
         for k in ("definitely", "indirectly", "possibly"):
@@ -424,12 +431,7 @@ class Session:
         warmup = (marker is None or marker.kwargs.get("warmup", True)) and self.pass_ != "memcheck"
         globs = item.dtest.globs.copy() if item_kind(item) == "doctest" else None
         if self.pass_ == "memcheck":
-            # The base, once the fork's own work is done (CPython drops
-            # the locks it re-creates in a forked child: 32 B each, lost):
-            # the test's leak check reports only what was lost since.
-            gc.collect()
             self.errors_base = vg.errors()
-            self.leak_base = vg.leak_check(False)
         if warmup:
             runtestprotocol(item, log=False, nextitem=None)
             if globs is not None:
@@ -453,12 +455,15 @@ class Session:
             # Memcheck counts every one alive as possibly lost.
             reports = json.dumps(out["reports"], ensure_ascii=False)
             out["reports"] = None
+            t0 = time.monotonic()
             gc.collect()
+            t1 = time.monotonic()
             now = vg.leak_check(True)
+            self.seconds = {"gc": t1 - t0, "check": time.monotonic() - t1}
             base = self.leak_base or (0,) * 8
             for rec in self.child_records:
                 rec.update(errors=vg.errors() - self.errors_base, lost=now[0] - base[0],
-                           lost_blocks=now[4] - base[4])
+                           lost_blocks=now[4] - base[4], seconds=self.seconds)
             out["reports"] = json.loads(reports)
         if self.child_records and self.pass_ in ("callgrind", "memcheck") and self.map_count is not None:
             vg.pyframes_map(os.path.join(self.parts, "pyframes.map.pid{}".format(os.getpid())),
@@ -600,12 +605,7 @@ class Session:
                 over.append(describe(metric, lim, None, rec.get(metric)))
         if not over:
             return None, unchecked
-        lines = []
-        for e in rec.get("error_list", []) + rec.get("leak_list", []):
-            top = e["stack"][0] if e["stack"] else {"fn": "?", "where": ""}
-            lines.append("  {}: {} at {}{}{}".format(
-                e["kind"], e["what"], top["fn"], " ({})".format(top["where"]) if top["where"] else "",
-                ", called from " + e["python"] if e["python"] else ""))
+        lines = ["  " + memcheck_log.describe(e) for e in rec.get("error_list", []) + rec.get("leak_list", [])]
         return "rangewall: {} over its limit: {}{}".format(
             item.nodeid, "; ".join(over), "\n" + "\n".join(lines) if lines else ""), unchecked
 
@@ -669,6 +669,13 @@ class Template:
         if pid == 0:
             os.close(to_w)
             os.close(back_r)
+            if session.pass_ == "memcheck":
+                # The tests' leak checks report what was lost since this
+                # one, made once (a leak check costs seconds on a big
+                # suite); what CPython loses re-creating its locks in each
+                # forked process is suppressed (pyembed/supp/fork.supp).
+                gc.collect()
+                session.leak_base = vg.leak_check(False)
             try:
                 request = vg.fork_server(to_r, back_w, self.SIZE)
             except BaseException:       # KeyboardInterrupt among them: go quietly

@@ -112,3 +112,16 @@ def read(text):
         errors.append({"kind": kind_of(b[0]), "what": b[0], "stack": stack,
                        "python": python_caller(stack)})
     return errors, leaks
+
+
+def describe(e):
+    """One line for an error: its kind, what Memcheck said, where (the
+    top of its stack past Valgrind's own malloc), and its Python caller:
+    'UninitCondition: Conditional jump ... at uninit (rwplant.c:34),
+    called from py:test_read (tests/test_plant.py:8)'."""
+    top = next((f for f in e["stack"] if "vgpreload" not in f["where"]), None) or \
+        (e["stack"][0] if e["stack"] else {"fn": "?", "where": ""})
+    what = re.sub(r" in loss record [\d,]+ of [\d,]+$", "", e["what"])
+    return "{}: {} at {}{}{}".format(
+        e["kind"], what, top["fn"], " ({})".format(top["where"]) if top["where"] else "",
+        ", called from " + e["python"] if e.get("python") else "")
