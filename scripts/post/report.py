@@ -569,6 +569,24 @@ def bench_md(res):
                       "heap and allocations | all |".format(
                           float(jj["-n 2"]["seconds"]), jj["-n 2 same as -n 0"]["Ir"], n))
         md.append("")
+    jm = {x["what"]: x for x in sel("jinja2-memcheck")}
+    if "rangewall pytest --memcheck" in jm and "naive memcheck" in jm:
+        naive, rw = float(jm["naive memcheck"]["seconds"]), float(jm["rangewall pytest --memcheck"]["seconds"])
+        fig = {k: int(v["Ir"]) for k, v in jm.items() if v["Ir"] not in ("", "-")}
+        md += ["## rangewall pytest --memcheck on the same suite", "",
+               "One run each, on {}: the naive Memcheck run, then `rangewall pytest --memcheck --all` "
+               "(each test in a process of its own, a leak check after each).".format(
+                   ctx.get("release", "?")), "",
+               "| what | figure | target |", "|---|---|---|",
+               "| `valgrind --tool=memcheck python3 -m pytest tests/test_filters.py` | {:.1f} s | |".format(naive),
+               "| `rangewall pytest --memcheck --all tests/test_filters.py` ({} tests) | {:.1f} s, {:.2f} x "
+               "the naive run | ≤ 2 x |".format(fig.get("tests", 0), rw, rw / naive),
+               "| errors, in how many tests | {}, in {} | 0 |".format(fig.get("errors", "?"),
+                                                                      fig.get("tests_with_errors", "?")),
+               "| bytes definitely, indirectly lost (all tests) | {}, {} | 0, 0 |".format(
+                   group(fig.get("definitely_lost", 0)), group(fig.get("indirectly_lost", 0))),
+               "| bytes possibly lost (all tests; not a leak figure for Python's objects, docs/PYTEST.md) "
+               "| {} | |".format(group(fig.get("possibly_lost", 0))), ""]
     growth = sel("growth")
     if growth:
         md += ["## Each tool's time against n", "",
