@@ -106,3 +106,11 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 	refused - 2 "--suppressions '/nonexistent.supp' is not a readable file" \
 		"$ROOT"/scripts/rangewall pytest --memcheck --suppressions /nonexistent.supp -o "$BATS_TEST_TMPDIR/r"
 }
+
+@test "pytest without --memcheck: a limit on errors is listed as not checked" {
+	cd "$P"
+	run "$ROOT"/scripts/rangewall pytest --python "$T" --no-heap --all --limit 'errors:<1' \
+		-o "$BATS_TEST_TMPDIR/r" -k test_clean
+	[ "$status" -eq 0 ]
+	[[ $output == *"not checked: errors:<1 (errors and lost are measured only with --memcheck)"* ]]
+}
