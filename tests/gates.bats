@@ -40,6 +40,25 @@ shell_files() {
 	done
 }
 
+@test "scripts/lib/: each script sources exactly the files whose functions it calls, in their order" {
+	run python3 "$ROOT/tests/lint/sources.py" "$ROOT"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	# and the check sees a file sourced for nothing, and one missing
+	cp -r "$ROOT/scripts" "$BATS_TEST_TMPDIR/"
+	sed -i 's|^\t. "${0%/\*}/../lib/table.sh"|&\n\t. "${0%/*}/../lib/args.sh"|' "$BATS_TEST_TMPDIR/scripts/maint/screenshots"
+	sed -i '/lib\/context.sh/d' "$BATS_TEST_TMPDIR/scripts/callgrind"
+	run python3 "$ROOT/tests/lint/sources.py" "$BATS_TEST_TMPDIR"
+	[ "$status" -eq 1 ]
+	[[ $output == *"scripts/maint/screenshots: sources base table args, calls functions of base table"* ]]
+	[[ $output == *"scripts/callgrind: sources base table args command run loop, calls functions of base table args command run context loop"* ]]
+}
+
+@test "scripts/README.md: every file and function its data-flow section names exists" {
+	run python3 "$ROOT/tests/lint/dataflow.py" "$ROOT"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ $output =~ ^[0-9]+\ names\ checked$ ]]
+}
+
 @test "shellcheck: the bats helpers pass as bash" {
 	cd "$ROOT" && shellcheck -s bash tests/helper.bash
 }
