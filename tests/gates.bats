@@ -27,7 +27,8 @@ shell_files() {
 @test "shellcheck: scripts/lib/ as a driver sources it, in its order" {
 	# shellcheck sees one file at a time: what a file of lib/ assigns for
 	# another is checked where they meet, in the drivers' order (lib/base.sh).
-	for f in base table args command run context loop; do cat "$ROOT/scripts/lib/$f.sh"; done >"$BATS_TEST_TMPDIR/lib.sh"
+	# (without each file's lib-shared exception, which only that check makes needless)
+	for f in base table args command run context loop; do grep -v '# lib-shared: ' "$ROOT/scripts/lib/$f.sh"; done >"$BATS_TEST_TMPDIR/lib.sh"
 	cd "$ROOT" && shellcheck -x "$BATS_TEST_TMPDIR/lib.sh"
 }
 

@@ -1,4 +1,5 @@
 # shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # args.sh - the options every driver takes (rw_parse_args), their checks
 # (rw_check_args, also the Makefile's through scripts/setup/check-args) and
 # the driver's --help (rw_usage).  Calls base.sh and table.sh.

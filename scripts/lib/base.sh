@@ -1,4 +1,5 @@
 # shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # base.sh - what every script that sources lib/ needs first: the suite's
 # folders, the messages (usage_error, die, note), and small helpers.
 #

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # command.sh - the command line a tool runs: the benchmark's binary or
 # runner with its arguments, or the user's program (the rangewall
 # command), and the options that depend on them.  Calls base.sh and

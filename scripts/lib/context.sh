@@ -1,4 +1,5 @@
 # shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # context.sh - a result's context file: the machine, every knob that
 # shaped the run, the Python, the exact commands.  The report and the
 # comparison read it and run nothing.  Calls base.sh, table.sh,

@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # loop.sh - the loop over benchmarks (rw_for_each_bench): a progress line
 # and a temporary folder each, run_one, the context and post-processing,
 # then the result swapped in atomically (rw_commit); leftovers of killed

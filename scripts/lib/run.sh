@@ -1,4 +1,5 @@
 # shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # run.sh - running the command: in the run's folder, in a fixed
 # environment or the user's, with its status read; signals (Ctrl-C reaches
 # the program, a TERM stops it), the temporary folders' cleanup, and the

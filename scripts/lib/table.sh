@@ -1,4 +1,5 @@
 # shellcheck shell=sh disable=SC2016 # awk programs stay in single quotes
+# shellcheck disable=SC2034,SC2153,SC2154 # lib-shared: set in one file of lib/, read in another (the gate checks them together)
 # table.sh - the benchmarks (benchmarks.txt's rows, read once) and the
 # Pythons found here (scripts/setup/pythons): names, fields, defaults, and
 # BENCH lists expanded to NAME@PYTHON.  Calls base.sh.
