@@ -209,12 +209,9 @@ class Session:
         if not self.work or opt.collectonly or (session.testsfailed and not opt.continue_on_collection_errors):
             return None
         if any(self.measured(i) and not self.unmeasurable(i) for i in session.items):
-            if self.pass_ == "callgrind" and self.parts and vg.pyframes_count() is not None:
+            if self.pass_ in ("callgrind", "memcheck") and self.parts and vg.pyframes_count() is not None:
                 # The functions seen so far: every test's process's own map
                 # holds those it adds, over this one.
-                vg.pyframes_map(os.path.join(self.parts, BASE_MAP))
-                self.map_count = vg.pyframes_count()
-            if self.pass_ == "memcheck" and self.parts and vg.pyframes_count() is not None:
                 vg.pyframes_map(os.path.join(self.parts, BASE_MAP))
                 self.map_count = vg.pyframes_count()
             self.template = Template(self, session.items)
